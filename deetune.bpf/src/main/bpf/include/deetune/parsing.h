@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/*
+ * Packet parsing with bounds checks the verifier accepts.
+ *
+ * A struct deetune_cursor walks the packet; every parse_* helper checks that the header it returns lies inside
+ * [data, data_end) before the caller may touch it, advances the cursor, and returns -1 when the packet is too
+ * short. Multi-byte fields stay in network byte order.
+ */
+#ifndef DEETUNE_PARSING_H
+#define DEETUNE_PARSING_H
+
+#include <linux/types.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/in.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#ifndef ETH_P_8021Q
+#define ETH_P_8021Q 0x8100
+#endif
+#ifndef ETH_P_8021AD
+#define ETH_P_8021AD 0x88A8
+#endif
+
+/* At most this many stacked VLAN tags are skipped (QinQ needs two). */
+#define DEETUNE_VLAN_MAX_DEPTH 2
+
+struct deetune_cursor {
+	void *pos;
+	void *end;
+};
+
+/* ICMP and ICMPv6 share their first four bytes; <linux/icmp.h> drags in libc headers, so declare them here. */
+struct deetune_icmphdr {
+	__u8 type;
+	__u8 code;
+	__sum16 checksum;
+	__be32 rest;
+};
+
+struct deetune_vlan_hdr {
+	__be16 tci;
+	__be16 encapsulated_proto;
+};
+
+static __always_inline void deetune_cursor_init(struct deetune_cursor *c, void *data, void *data_end)
+{
+	c->pos = data;
+	c->end = data_end;
+}
+
+/* Ethernet header plus up to two VLAN tags; *proto receives the L3 EtherType (network order). */
+static __always_inline int deetune_parse_eth(struct deetune_cursor *c, struct ethhdr **eth, __be16 *proto)
+{
+	struct ethhdr *h = c->pos;
+
+	if ((void *)(h + 1) > c->end)
+		return -1;
+	c->pos = h + 1;
+	*eth = h;
+	*proto = h->h_proto;
+
+#pragma unroll
+	for (int i = 0; i < DEETUNE_VLAN_MAX_DEPTH; i++) {
+		struct deetune_vlan_hdr *v = c->pos;
+
+		if (*proto != bpf_htons(ETH_P_8021Q) && *proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((void *)(v + 1) > c->end)
+			return -1;
+		*proto = v->encapsulated_proto;
+		c->pos = v + 1;
+	}
+	return 0;
+}
+
+/* IPv4 header with options; rejects a header length below 20 bytes. */
+static __always_inline int deetune_parse_ipv4(struct deetune_cursor *c, struct iphdr **ip)
+{
+	struct iphdr *h = c->pos;
+	int len;
+
+	if ((void *)(h + 1) > c->end)
+		return -1;
+	len = h->ihl * 4;
+	if (len < (int)sizeof(*h))
+		return -1;
+	if (c->pos + len > c->end)
+		return -1;
+	c->pos += len;
+	*ip = h;
+	return 0;
+}
+
+/* True for a non-first fragment or a first fragment with more to come: L4 ports may be missing. */
+static __always_inline int deetune_ipv4_is_fragment(const struct iphdr *ip)
+{
+	return (ip->frag_off & bpf_htons(0x3fff)) != 0;
+}
+
+/* Fixed IPv6 header; extension headers are not walked (next header is returned as is). */
+static __always_inline int deetune_parse_ipv6(struct deetune_cursor *c, struct ipv6hdr **ip6)
+{
+	struct ipv6hdr *h = c->pos;
+
+	if ((void *)(h + 1) > c->end)
+		return -1;
+	c->pos = h + 1;
+	*ip6 = h;
+	return 0;
+}
+
+/* TCP header with options; rejects a data offset below 20 bytes. */
+static __always_inline int deetune_parse_tcp(struct deetune_cursor *c, struct tcphdr **tcp)
+{
+	struct tcphdr *h = c->pos;
+	int len;
+
+	if ((void *)(h + 1) > c->end)
+		return -1;
+	len = h->doff * 4;
+	if (len < (int)sizeof(*h))
+		return -1;
+	if (c->pos + len > c->end)
+		return -1;
+	c->pos += len;
+	*tcp = h;
+	return 0;
+}
+
+static __always_inline int deetune_parse_udp(struct deetune_cursor *c, struct udphdr **udp)
+{
+	struct udphdr *h = c->pos;
+
+	if ((void *)(h + 1) > c->end)
+		return -1;
+	c->pos = h + 1;
+	*udp = h;
+	return 0;
+}
+
+/* ICMP or ICMPv6 header (the caller knows which from the IP header). */
+static __always_inline int deetune_parse_icmp(struct deetune_cursor *c, struct deetune_icmphdr **icmp)
+{
+	struct deetune_icmphdr *h = c->pos;
+
+	if ((void *)(h + 1) > c->end)
+		return -1;
+	c->pos = h + 1;
+	*icmp = h;
+	return 0;
+}
+
+#endif /* DEETUNE_PARSING_H */

@@ -1,0 +1,327 @@
+package io.deetune.bpf;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.deetune.bpf.internal.Libbpf;
+import io.deetune.bpf.internal.Native;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A kernel BPF map, reached through its file descriptor: from a loaded {@link BpfObject} (the object owns the
+ * descriptor), created directly, or opened from a pin in bpffs (then this object owns it and closes it).
+ *
+ * <p>Keys and values are the raw bytes of the C structs; {@link #typed} gives typed access through {@link Codec}s.
+ * Per-CPU maps hold one value per possible CPU: see {@link #lookupPerCpu} and {@link #updatePerCpu}.
+ */
+public final class BpfMap implements AutoCloseable {
+
+    /** {@code BPF_ANY}: create or replace. */
+    public static final long ANY = 0;
+    /** {@code BPF_NOEXIST}: create only. */
+    public static final long NOEXIST = 1;
+    /** {@code BPF_EXIST}: replace only. */
+    public static final long EXIST = 2;
+    /** {@code BPF_F_NO_PREALLOC}, for hash maps and required by LPM tries. */
+    public static final int F_NO_PREALLOC = 1;
+
+    private static final int ENOENT = 2;
+    private static final int MAP_INFO_SIZE = 88;
+
+    private final int fd;
+    private final boolean owned;
+    private final MapDefinition definition;
+    private final int id;
+    private volatile boolean closed;
+
+    BpfMap(int fd, boolean owned) {
+        this.fd = fd;
+        this.owned = owned;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(MAP_INFO_SIZE, 8);
+            MemorySegment len = arena.allocateFrom(JAVA_INT, MAP_INFO_SIZE);
+            Native.call(Libbpf.OBJ_GET_INFO_BY_FD, fd, info, len).checkInt("map info of fd " + fd);
+            this.id = info.get(JAVA_INT, 4);
+            this.definition = new MapDefinition(info.asSlice(24, 16).getString(0),
+                    MapType.of(info.get(JAVA_INT, 0)), info.get(JAVA_INT, 8), info.get(JAVA_INT, 12),
+                    info.get(JAVA_INT, 16), info.get(JAVA_INT, 20));
+        }
+    }
+
+    /** Creates a map directly (not from an object). The caller owns it. */
+    public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = MemorySegment.NULL;
+            if (flags != 0) {
+                opts = arena.allocate(48, 8); // struct bpf_map_create_opts
+                opts.set(ValueLayout.JAVA_LONG, 0, 48);
+                opts.set(JAVA_INT, 28, flags); // map_flags
+            }
+            int fd = Native.call(Libbpf.MAP_CREATE, type.code(), Native.cString(arena, name), keySize, valueSize,
+                    maxEntries, opts).checkInt("create map '" + name + "' (" + type + ")");
+            return new BpfMap(fd, true);
+        }
+    }
+
+    /** Opens a map pinned at {@code path} in bpffs. */
+    public static BpfMap openPinned(Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("no pinned map at " + path);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = Native.call(Libbpf.OBJ_GET, arena.allocateFrom(path.toString())).checkInt("open pinned map " + path);
+            return new BpfMap(fd, true);
+        }
+    }
+
+    /** The number of CPUs the kernel may bring up: the number of values of a per-CPU map. */
+    public static int possibleCpus() {
+        return Native.call(Libbpf.NUM_POSSIBLE_CPUS).checkInt("libbpf_num_possible_cpus");
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return definition.name();
+    }
+
+    public MapType type() {
+        return definition.type();
+    }
+
+    public int keySize() {
+        return definition.keySize();
+    }
+
+    public int valueSize() {
+        return definition.valueSize();
+    }
+
+    public int maxEntries() {
+        return definition.maxEntries();
+    }
+
+    public MapDefinition definition() {
+        return definition;
+    }
+
+    /** Looks a key up; empty when the key is absent. Not for per-CPU maps (see {@link #lookupPerCpu}). */
+    public Optional<byte[]> lookup(byte[] key) {
+        requireNotPerCpu("lookup");
+        return lookupRaw(key, valueSize()).map(segment -> segment.toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    private Optional<MemorySegment> lookupRaw(byte[] key, long valueBytes) {
+        checkKey(key);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(valueBytes, 8);
+            Native.Outcome outcome = Native.call(Libbpf.MAP_LOOKUP_ELEM, fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, key), value);
+            if (outcome.asInt() < 0) {
+                if (outcome.errno() == ENOENT) {
+                    return Optional.empty();
+                }
+                throw outcome.error("lookup in map '" + name() + "'", outcome.asInt());
+            }
+            return Optional.of(MemorySegment.ofArray(value.toArray(ValueLayout.JAVA_BYTE)));
+        }
+    }
+
+    /** Looks a key up in a per-CPU map: one value per possible CPU. */
+    public Optional<byte[][]> lookupPerCpu(byte[] key) {
+        requirePerCpu("lookupPerCpu");
+        int cpus = possibleCpus();
+        int stride = perCpuStride();
+        return lookupRaw(key, (long) stride * cpus).map(all -> {
+            byte[][] values = new byte[cpus][];
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                values[cpu] = all.asSlice((long) cpu * stride, valueSize()).toArray(ValueLayout.JAVA_BYTE);
+            }
+            return values;
+        });
+    }
+
+    /** Inserts or replaces a value ({@link #ANY}, {@link #NOEXIST}, {@link #EXIST}). */
+    public void update(byte[] key, byte[] value, long flags) {
+        requireNotPerCpu("update");
+        checkValue(value);
+        updateRaw(key, value, flags);
+    }
+
+    public void update(byte[] key, byte[] value) {
+        update(key, value, ANY);
+    }
+
+    /** Sets the value of every CPU of a per-CPU map; {@code values.length} must equal {@link #possibleCpus()}. */
+    public void updatePerCpu(byte[] key, byte[][] values, long flags) {
+        requirePerCpu("updatePerCpu");
+        int cpus = possibleCpus();
+        if (values.length != cpus) {
+            throw new IllegalArgumentException("map '" + name() + "': " + values.length + " per-CPU values given, "
+                    + cpus + " CPUs possible");
+        }
+        int stride = perCpuStride();
+        byte[] all = new byte[stride * cpus];
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            checkValue(values[cpu]);
+            System.arraycopy(values[cpu], 0, all, cpu * stride, valueSize());
+        }
+        updateRaw(key, all, flags);
+    }
+
+    private void updateRaw(byte[] key, byte[] value, long flags) {
+        checkKey(key);
+        try (Arena arena = Arena.ofConfined()) {
+            Native.call(Libbpf.MAP_UPDATE_ELEM, fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, key),
+                    arena.allocateFrom(ValueLayout.JAVA_BYTE, value), flags).checkInt("update of map '" + name() + "'");
+        }
+    }
+
+    /** Deletes a key; false when it was absent. */
+    public boolean delete(byte[] key) {
+        checkKey(key);
+        try (Arena arena = Arena.ofConfined()) {
+            Native.Outcome outcome = Native.call(Libbpf.MAP_DELETE_ELEM, fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, key));
+            if (outcome.asInt() < 0) {
+                if (outcome.errno() == ENOENT) {
+                    return false;
+                }
+                throw outcome.error("delete from map '" + name() + "'", outcome.asInt());
+            }
+            return true;
+        }
+    }
+
+    /** Every key of the map, in the kernel's iteration order. */
+    public List<byte[]> keys() {
+        List<byte[]> keys = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment previous = MemorySegment.NULL;
+            MemorySegment next = arena.allocate(keySize());
+            while (true) {
+                Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd, previous, next);
+                if (outcome.asInt() < 0) {
+                    if (outcome.errno() == ENOENT) {
+                        return keys;
+                    }
+                    throw outcome.error("iterate map '" + name() + "'", outcome.asInt());
+                }
+                keys.add(next.toArray(ValueLayout.JAVA_BYTE));
+                if (previous.equals(MemorySegment.NULL)) {
+                    previous = arena.allocate(keySize());
+                }
+                MemorySegment.copy(next, 0, previous, 0, keySize());
+            }
+        }
+    }
+
+    /**
+     * Writes many entries in one {@code BPF_MAP_UPDATE_BATCH} call (for bulk rule loads); falls back to one update
+     * per entry for map types whose kernel code has no batch operation (e.g. LPM tries). Returns the count written.
+     */
+    public int updateBatch(List<byte[]> keys, List<byte[]> values, long flags) {
+        requireNotPerCpu("updateBatch");
+        if (keys.size() != values.size()) {
+            throw new IllegalArgumentException("map '" + name() + "': " + keys.size() + " keys but " + values.size() + " values");
+        }
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        int n = keys.size();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment keyBuffer = arena.allocate((long) keySize() * n);
+            MemorySegment valueBuffer = arena.allocate((long) valueSize() * n);
+            for (int i = 0; i < n; i++) {
+                checkKey(keys.get(i));
+                checkValue(values.get(i));
+                MemorySegment.copy(keys.get(i), 0, keyBuffer, ValueLayout.JAVA_BYTE, (long) i * keySize(), keySize());
+                MemorySegment.copy(values.get(i), 0, valueBuffer, ValueLayout.JAVA_BYTE, (long) i * valueSize(), valueSize());
+            }
+            MemorySegment count = arena.allocateFrom(JAVA_INT, n);
+            MemorySegment opts = arena.allocate(24, 8); // struct bpf_map_batch_opts
+            opts.set(ValueLayout.JAVA_LONG, 0, 24);
+            opts.set(ValueLayout.JAVA_LONG, 8, flags);
+            Native.Outcome outcome = Native.call(Libbpf.MAP_UPDATE_BATCH, fd, keyBuffer, valueBuffer, count, opts);
+            if (outcome.asInt() < 0) {
+                int errno = outcome.errno();
+                boolean unsupported = errno == 22 /* EINVAL */ || errno == 95 /* EOPNOTSUPP */ || errno == 524 /* ENOTSUPP */;
+                if (!unsupported || count.get(JAVA_INT, 0) != 0) {
+                    throw outcome.error("batch update of map '" + name() + "' (" + n + " entries)", outcome.asInt());
+                }
+                for (int i = 0; i < n; i++) {
+                    updateRaw(keys.get(i), values.get(i), flags);
+                }
+            }
+            return n;
+        }
+    }
+
+    /** Typed access through codecs whose sizes must match the map's key and value sizes. */
+    public <K, V> TypedMap<K, V> typed(Codec<K> keyCodec, Codec<V> valueCodec) {
+        if (keyCodec.size() != keySize() || valueCodec.size() != valueSize()) {
+            throw new IllegalArgumentException("map '" + name() + "' has key/value sizes " + keySize() + "/" + valueSize()
+                    + " but the codecs have " + keyCodec.size() + "/" + valueCodec.size());
+        }
+        return new TypedMap<>(this, keyCodec, valueCodec);
+    }
+
+    /** Pins the map at {@code path} in bpffs (the parent folder must exist). */
+    public void pin(Path path) {
+        try (Arena arena = Arena.ofConfined()) {
+            Native.call(Libbpf.OBJ_PIN, fd, arena.allocateFrom(path.toString())).checkInt("pin map '" + name() + "' at " + path);
+        }
+    }
+
+    private int perCpuStride() {
+        return (valueSize() + 7) & ~7;
+    }
+
+    private void checkKey(byte[] key) {
+        if (key.length != keySize()) {
+            throw new IllegalArgumentException("map '" + name() + "': key has " + key.length + " bytes, the map's key size is " + keySize());
+        }
+    }
+
+    private void checkValue(byte[] value) {
+        if (value.length != valueSize()) {
+            throw new IllegalArgumentException("map '" + name() + "': value has " + value.length + " bytes, the map's value size is " + valueSize());
+        }
+    }
+
+    private void requirePerCpu(String op) {
+        if (!type().perCpu()) {
+            throw new IllegalArgumentException("map '" + name() + "' is a " + type() + " map, not per-CPU: " + op + " needs a per-CPU map");
+        }
+    }
+
+    private void requireNotPerCpu(String op) {
+        if (type().perCpu()) {
+            throw new IllegalArgumentException("map '" + name() + "' is per-CPU (" + type() + "): use the per-CPU variant of " + op);
+        }
+    }
+
+    /** Closes the descriptor if this object owns it; a map from a {@link BpfObject} lives as long as its object. */
+    @Override
+    public void close() {
+        if (owned && !closed) {
+            closed = true;
+            Libbpf.closeQuietly(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap[" + definition + ", id=" + id + ", fd=" + fd + "]";
+    }
+}

@@ -1,0 +1,147 @@
+package io.deetune.bpf;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.deetune.bpf.internal.Libbpf;
+import io.deetune.bpf.internal.Native;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A loaded BPF program, reached through its file descriptor: from a {@link BpfObject} (the object owns the
+ * descriptor), opened from a pin, or by id (then this object owns it).
+ */
+public final class BpfProgram implements AutoCloseable {
+
+    /** {@code BPF_PROG_TYPE_XDP}. */
+    public static final int TYPE_XDP = 6;
+    /** {@code BPF_PROG_TYPE_SCHED_CLS} (TC). */
+    public static final int TYPE_SCHED_CLS = 3;
+
+    private static final int PROG_INFO_SIZE = 232;
+    private static final int BPF_XDP = 37;
+    /** Room a test run leaves for a program that grows the packet. */
+    private static final int TEST_RUN_HEADROOM = 4096;
+
+    private final int fd;
+    private final boolean owned;
+    private final String name;
+    private final int type;
+    private final int id;
+    private volatile boolean closed;
+
+    BpfProgram(int fd, boolean owned) {
+        this.fd = fd;
+        this.owned = owned;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(PROG_INFO_SIZE, 8);
+            MemorySegment len = arena.allocateFrom(JAVA_INT, PROG_INFO_SIZE);
+            Native.call(Libbpf.OBJ_GET_INFO_BY_FD, fd, info, len).checkInt("program info of fd " + fd);
+            this.type = info.get(JAVA_INT, 0);
+            this.id = info.get(JAVA_INT, 4);
+            this.name = info.asSlice(64, 16).getString(0);
+        }
+    }
+
+    /** Opens a program pinned at {@code path}. */
+    public static BpfProgram openPinned(Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("no pinned program at " + path);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = Native.call(Libbpf.OBJ_GET, arena.allocateFrom(path.toString())).checkInt("open pinned program " + path);
+            return new BpfProgram(fd, true);
+        }
+    }
+
+    /** Opens a loaded program by its kernel id. */
+    public static BpfProgram fromId(int id) {
+        int fd = Native.call(Libbpf.PROG_GET_FD_BY_ID, id).checkInt("open program id " + id);
+        return new BpfProgram(fd, true);
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    /** The kernel's program id (what bpftool shows). */
+    public int id() {
+        return id;
+    }
+
+    /** The kernel's name of the program (the C function name, cut to 15 characters). */
+    public String name() {
+        return name;
+    }
+
+    /** The kernel's program type ({@code enum bpf_prog_type}). */
+    public int type() {
+        return type;
+    }
+
+    /** Runs the program once over {@code packet} (BPF_PROG_TEST_RUN). */
+    public TestRunResult testRun(byte[] packet) {
+        return testRun(packet, 1);
+    }
+
+    /**
+     * Runs the program {@code repeat} times over {@code packet} in the kernel; the result holds the verdict, the
+     * output packet and the average run time per repetition in ns.
+     */
+    public TestRunResult testRun(byte[] packet, int repeat) {
+        if (packet.length < 14) {
+            throw new IllegalArgumentException("test packet has " + packet.length + " bytes; at least an Ethernet header (14) is needed");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment in = arena.allocateFrom(ValueLayout.JAVA_BYTE, packet);
+            int outCapacity = packet.length + TEST_RUN_HEADROOM;
+            MemorySegment out = arena.allocate(outCapacity);
+            MemorySegment opts = arena.allocate(80, 8); // struct bpf_test_run_opts
+            opts.set(JAVA_LONG, 0, 80);
+            opts.set(ValueLayout.ADDRESS, 8, in);
+            opts.set(ValueLayout.ADDRESS, 16, out);
+            opts.set(JAVA_INT, 24, packet.length);
+            opts.set(JAVA_INT, 28, outCapacity);
+            opts.set(JAVA_INT, 60, Math.max(1, repeat));
+            Native.call(Libbpf.PROG_TEST_RUN_OPTS, fd, opts).checkInt("test run of program '" + name + "'");
+            int outLength = opts.get(JAVA_INT, 28);
+            int retval = opts.get(JAVA_INT, 56);
+            long duration = Integer.toUnsignedLong(opts.get(JAVA_INT, 64));
+            return new TestRunResult(retval, out.asSlice(0, outLength).toArray(ValueLayout.JAVA_BYTE), duration);
+        }
+    }
+
+    /** Attaches this XDP program to interface {@code ifindex} of the calling thread's network namespace. */
+    public BpfLink attachXdp(int ifindex, XdpMode mode) {
+        return BpfLink.create(this, ifindex, BPF_XDP, mode.flags(), "attach XDP program '" + name + "' to ifindex " + ifindex + " (" + mode + ")");
+    }
+
+    /** Attaches this TC program with tcx (a bpf_link; kernel 6.6+) to interface {@code ifindex}. */
+    public BpfLink attachTcx(int ifindex, TcDirection direction) {
+        return BpfLink.create(this, ifindex, direction.attachType(), 0, "attach TC program '" + name + "' to ifindex " + ifindex + " (" + direction + ")");
+    }
+
+    /** Pins the program at {@code path} in bpffs. */
+    public void pin(Path path) {
+        try (Arena arena = Arena.ofConfined()) {
+            Native.call(Libbpf.OBJ_PIN, fd, arena.allocateFrom(path.toString())).checkInt("pin program '" + name + "' at " + path);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (owned && !closed) {
+            closed = true;
+            Libbpf.closeQuietly(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfProgram[" + name + ", id=" + id + ", type=" + type + "]";
+    }
+}

@@ -1,0 +1,171 @@
+package io.deetune.bpf.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.deetune.bpf.BpfException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+/**
+ * The one place that links native functions: libbpf ({@code libbpf.so.1}) and a few libc calls.
+ *
+ * <p>Every fallible function is linked with {@code captureCallState("errno")}, so a failure reports the errno of
+ * that very call, not one overwritten by the JVM in between. {@link #call} wraps an invocation: it collects the
+ * libbpf log lines printed during the call (see {@link LibbpfLog}) and turns a failure into a
+ * {@link BpfException} that names the function, the errno and those lines.
+ */
+public final class Native {
+
+    public static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final SymbolLookup LIBBPF = loadLibbpf();
+
+    private static final MethodHandle STRERROR =
+            LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private Native() {}
+
+    private static SymbolLookup loadLibbpf() {
+        try {
+            return SymbolLookup.libraryLookup("libbpf.so.1", Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    "libbpf.so.1 not found: install libbpf 1.x (Debian: apt-get install libbpf1)", e);
+        }
+    }
+
+    /** A linked native function together with its name, for error messages. */
+    public record Fn(String name, MethodHandle handle, boolean capturesErrno) {}
+
+    /** Links a libbpf function whose failure is reported through errno / a negative return value. */
+    public static Fn libbpf(String name, FunctionDescriptor descriptor) {
+        return link(LIBBPF, name, descriptor, true);
+    }
+
+    /** Links a libbpf function that cannot fail (getters). */
+    public static Fn libbpfPure(String name, FunctionDescriptor descriptor) {
+        return link(LIBBPF, name, descriptor, false);
+    }
+
+    /** Links a libc function that reports failure through errno. */
+    public static Fn libc(String name, FunctionDescriptor descriptor) {
+        return link(LIBC, name, descriptor, true);
+    }
+
+    private static Fn link(SymbolLookup lookup, String name, FunctionDescriptor descriptor, boolean errno) {
+        MemorySegment symbol = lookup.find(name)
+                .orElseThrow(() -> new IllegalStateException("native function " + name + " not found"));
+        MethodHandle handle = errno
+                ? LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"))
+                : LINKER.downcallHandle(symbol, descriptor);
+        return new Fn(name, handle, errno);
+    }
+
+    /** The outcome of one native call: its return value and the errno captured right after it. */
+    public record Outcome(Fn fn, Object value, int errno, List<String> log) {
+
+        public int asInt() {
+            return value instanceof Long l ? (int) (long) l : (Integer) value;
+        }
+
+        public long asLong() {
+            return value instanceof Integer i ? i : (Long) value;
+        }
+
+        public MemorySegment asPointer() {
+            return (MemorySegment) value;
+        }
+
+        /** Fails unless the int result is >= 0 (libbpf returns -errno, libc -1 with errno). */
+        public int checkInt(String context) {
+            int rc = asInt();
+            if (rc < 0) {
+                throw error(context, rc);
+            }
+            return rc;
+        }
+
+        /** Fails unless the pointer result is non-NULL. */
+        public MemorySegment checkPointer(String context) {
+            MemorySegment p = asPointer();
+            if (p.equals(MemorySegment.NULL)) {
+                throw error(context, -1);
+            }
+            return p;
+        }
+
+        public BpfException error(String context, long rc) {
+            int code = errno != 0 ? errno : (rc < -1 ? (int) -rc : 0);
+            return new BpfException(fn.name(), code, strerror(code), context, log);
+        }
+    }
+
+    /** Invokes {@code fn} with {@code args}, capturing errno and the libbpf log lines it prints. */
+    public static Outcome call(Fn fn, Object... args) {
+        LibbpfLog.beginCapture();
+        try (Arena arena = Arena.ofConfined()) {
+            Object value;
+            int errno = 0;
+            if (fn.capturesErrno()) {
+                MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+                Object[] full = new Object[args.length + 1];
+                full[0] = state;
+                System.arraycopy(args, 0, full, 1, args.length);
+                value = fn.handle().invokeWithArguments(full);
+                errno = (int) ERRNO.get(state, 0L);
+            } else {
+                value = fn.handle().invokeWithArguments(args);
+            }
+            return new Outcome(fn, value, errno, LibbpfLog.endCapture());
+        } catch (RuntimeException | Error e) {
+            LibbpfLog.endCapture();
+            throw e;
+        } catch (Throwable t) {
+            LibbpfLog.endCapture();
+            throw new IllegalStateException("native call " + fn.name() + " failed", t);
+        }
+    }
+
+    /** libc's text for an errno value. */
+    public static String strerror(int errno) {
+        if (errno == 0) {
+            return "unknown error";
+        }
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    /** Allocates a NUL-terminated C string in {@code arena}, or NULL for a null string. */
+    public static MemorySegment cString(Arena arena, String s) {
+        return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
+    }
+
+    /** Reads a NUL-terminated C string at {@code p} (NULL gives null). */
+    public static String string(MemorySegment p) {
+        return p.equals(MemorySegment.NULL) ? null : p.reinterpret(Integer.MAX_VALUE).getString(0);
+    }
+
+    static MemorySegment libbpfSymbol(String name) {
+        return LIBBPF.find(name).orElseThrow(() -> new IllegalStateException("libbpf has no " + name));
+    }
+
+    static SymbolLookup libc() {
+        return LIBC;
+    }
+}

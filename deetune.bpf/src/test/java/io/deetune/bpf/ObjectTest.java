@@ -1,0 +1,120 @@
+package io.deetune.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deetune.bpf.testing.Packets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Opening, preparing and loading real objects; the verifier's verdict; BTF. */
+class ObjectTest {
+
+    static BpfObject probe() {
+        return BpfObject.open(ObjectTest.class, "bpf/probe.bpf.o");
+    }
+
+    @Test
+    void opensAndLoadsFromBytes() {
+        try (BpfObject object = probe()) {
+            assertEquals("probe", object.name());
+            assertTrue(object.programNames().containsAll(java.util.List.of("count_packets", "rewrite_bounce", "emit_event", "tc_count")));
+            MapDefinition flows = object.mapDefinitions().get("flows");
+            assertEquals(new MapDefinition("flows", MapType.HASH, 16, 8, 1024, 0), flows);
+            object.load();
+            BpfProgram program = object.program("count_packets");
+            assertEquals(BpfProgram.TYPE_XDP, program.type());
+            assertTrue(program.id() > 0);
+            assertEquals(BpfProgram.TYPE_SCHED_CLS, object.program("tc_count").type());
+            assertEquals(MapType.RINGBUF, object.map("events").type());
+        }
+    }
+
+    @Test
+    void constantsAreSetBeforeLoad() {
+        try (BpfObject object = probe()) {
+            object.setConstant("drop_port", new byte[] {(byte) 0x39, 0x05}); // 1337, little endian
+            object.load();
+            BpfProgram program = object.program("count_packets");
+            assertEquals(TestRunResult.XDP_DROP, program.testRun(Packets.udp("10.0.0.1", 5000, "10.0.0.2", 1337, new byte[8])).retval());
+            assertEquals(TestRunResult.XDP_PASS, program.testRun(Packets.udp("10.0.0.1", 5000, "10.0.0.2", 1338, new byte[8])).retval());
+            IllegalStateException late = assertThrows(IllegalStateException.class, () -> object.setConstant("drop_port", 1));
+            assertTrue(late.getMessage().contains("already loaded"));
+        }
+    }
+
+    @Test
+    void badConstantsAreRejected() {
+        try (BpfObject object = probe()) {
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> object.setConstant("no_such", 1));
+            assertTrue(unknown.getMessage().contains("no .rodata variable 'no_such'"), unknown.getMessage());
+            IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> object.setConstant("drop_port", 1));
+            assertTrue(size.getMessage().contains("has 2 bytes, the value has 4"), size.getMessage());
+        }
+    }
+
+    @Test
+    void verifierRejectionCarriesTheVerifierLog() {
+        try (BpfObject object = BpfObject.open(ObjectTest.class, "bpf/invalid.bpf.o")) {
+            BpfException e = assertThrows(BpfException.class, object::load);
+            assertEquals("bpf_object__load", e.call());
+            assertEquals(13, e.errno()); // EACCES: the verifier said no
+            assertTrue(e.log().stream().anyMatch(line -> line.contains("invalid access to packet")), e.getMessage());
+            assertTrue(e.getMessage().contains("invalid access to packet"));
+        }
+    }
+
+    @Test
+    void missingObjectsAndNamesAreClearErrors() {
+        IllegalArgumentException file = assertThrows(IllegalArgumentException.class, () -> BpfObject.open(Path.of("/nonexistent/x.bpf.o")));
+        assertTrue(file.getMessage().contains("BPF object file not found: /nonexistent/x.bpf.o"));
+        IllegalArgumentException resource = assertThrows(IllegalArgumentException.class, () -> BpfObject.open(ObjectTest.class, "bpf/none.bpf.o"));
+        assertTrue(resource.getMessage().contains("'bpf/none.bpf.o' not found"));
+        BpfException garbage = assertThrows(BpfException.class, () -> BpfObject.open(new byte[] {1, 2, 3, 4}, "garbage"));
+        assertTrue(garbage.getMessage().contains("open BPF object 'garbage'"), garbage.getMessage());
+        try (BpfObject object = probe()) {
+            IllegalStateException early = assertThrows(IllegalStateException.class, () -> object.map("flows"));
+            assertTrue(early.getMessage().contains("not loaded"));
+            object.load();
+            IllegalArgumentException map = assertThrows(IllegalArgumentException.class, () -> object.map("nope"));
+            assertTrue(map.getMessage().contains("has no map 'nope'"), map.getMessage());
+            IllegalArgumentException prog = assertThrows(IllegalArgumentException.class, () -> object.program("nope"));
+            assertTrue(prog.getMessage().contains("has no program 'nope'"));
+        }
+    }
+
+    @Test
+    void btfDescribesSharedStructs() {
+        try (BpfObject object = probe()) {
+            Btf.StructLayout key = object.btf().struct("flow_key").orElseThrow();
+            assertEquals(16, key.size());
+            assertEquals(Map.of("saddr", 0, "daddr", 4, "sport", 8, "dport", 10, "proto", 12, "pad", 13), key.offsets());
+            assertTrue(object.btf().sectionVariables(".rodata").containsKey("event_tag"));
+        }
+    }
+
+    @Test
+    void pinnedMapsAreReusedOnReload() throws Exception {
+        Path dir = Files.createTempDirectory(BpfFs.directory("deetune-test"), "obj");
+        Path pin = dir.resolve("flows");
+        try {
+            byte[] key = new byte[16];
+            key[12] = 17;
+            try (BpfObject first = probe()) {
+                first.setPinPath("flows", pin).load();
+                first.map("flows").update(key, Codec.U64.toBytes(5L));
+            }
+            try (BpfObject second = probe(); BpfMap pinned = BpfMap.openPinned(pin)) {
+                second.reuseMap("flows", pinned).load();
+                assertEquals(5L, Codec.U64.fromBytes(second.map("flows").lookup(key).orElseThrow()));
+                assertEquals(pinned.id(), second.map("flows").id());
+            }
+        } finally {
+            BpfFs.unpin(pin);
+            Files.deleteIfExists(dir);
+        }
+    }
+}
