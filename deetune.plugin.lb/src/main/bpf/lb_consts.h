@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/* Limits and enumerations of the load balancer stage; io.deetune.lb.internal.LbLimits mirrors them. */
+#ifndef LB_CONSTS_H
+#define LB_CONSTS_H
+
+/* Services (VIP + port + protocol) the stage can hold; service ids are 0 .. LB_MAX_SERVICES - 1. */
+#define LB_MAX_SERVICES 128
+/* Backends over all services; a backend id names one backend of one service. */
+#define LB_MAX_BACKENDS 4096
+/*
+ * Selection slots per service. A prime, because it doubles as the Maglev lookup table size, whose permutations
+ * need a prime length; round-robin rings use only the first ring_len slots.
+ */
+#define LB_RING_SIZE 4099
+/* Least-connections compares at most this many backends of a service (the verifier needs a bound). */
+#define LB_LEAST_CONN_MAX 64
+/* Default capacity of the connection table (LRU); Java may resize it before load. */
+#define LB_MAX_FLOWS 262144
+/* last_seen is refreshed at most once per this many ns: a write per packet would bounce the cache line. */
+#define LB_TOUCH_NS 1000000000ULL
+
+enum lb_algorithm {
+	LB_ALG_ROUND_ROBIN = 0,
+	LB_ALG_WEIGHTED_ROUND_ROBIN = 1,
+	LB_ALG_LEAST_CONNECTIONS = 2,
+	LB_ALG_SOURCE_HASH = 3,
+	LB_ALG_MAGLEV = 4,
+};
+
+/* struct lb_backend.flags */
+#define LB_BACKEND_UP 0x1
+
+/* struct lb_flow.flags: TCP teardown seen per direction; CLOSED once both FINs or a RST went through. */
+#define LB_FLOW_FIN_CLIENT 0x1
+#define LB_FLOW_FIN_BACKEND 0x2
+#define LB_FLOW_RST 0x4
+#define LB_FLOW_CLOSED 0x8
+
+/* Address families as the structs store them (not AF_*: Java reads them). */
+#define LB_FAMILY_IPV4 4
+#define LB_FAMILY_IPV6 6
+
+#endif /* LB_CONSTS_H */

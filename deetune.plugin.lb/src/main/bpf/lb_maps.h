@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/* The load balancer's state maps; the core pins them under deetune/stages/lb/ and keeps them across reloads. */
+#ifndef LB_MAPS_H
+#define LB_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "lb_consts.h"
+#include "lb_structs.h"
+
+/* VIP -> service; written by Java. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LB_MAX_SERVICES);
+	__type(key, struct lb_vip_key);
+	__type(value, struct lb_service);
+} lb_services SEC(".maps");
+
+/* Backend id -> backend; written by Java. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LB_MAX_BACKENDS);
+	__type(key, __u32);
+	__type(value, struct lb_backend);
+} lb_backends SEC(".maps");
+
+/*
+ * Selection rings, LB_RING_SIZE slots per service (key: service id * LB_RING_SIZE + slot) holding backend ids:
+ * the round-robin order (weighted: a smooth interleaving), the eligible backends for least-connections and
+ * source-hash, or the Maglev lookup table. Java computes them; only eligible (up, weight > 0) backends appear.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LB_MAX_SERVICES * LB_RING_SIZE);
+	__type(key, __u32);
+	__type(value, __u32);
+} lb_rings SEC(".maps");
+
+/* Service id -> next round-robin turn (shared by all CPUs, so the rotation is exact). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LB_MAX_SERVICES);
+	__type(key, __u32);
+	__type(value, __u64);
+} lb_turns SEC(".maps");
+
+/* Backend id -> live flows (for least-connections); the data path counts, Java re-counts from lb_flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LB_MAX_BACKENDS);
+	__type(key, __u32);
+	__type(value, __s64);
+} lb_backend_flows SEC(".maps");
+
+/* Connection table: client flow -> backend. LRU, so a full table evicts the coldest flows, not new ones. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LB_MAX_FLOWS);
+	__type(key, struct lb_flow_key);
+	__type(value, struct lb_flow);
+} lb_flows SEC(".maps");
+
+/* Return path: backend -> client flow, to rewrite replies back to the VIP. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LB_MAX_FLOWS);
+	__type(key, struct lb_flow_key);
+	__type(value, struct lb_reply);
+} lb_replies SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LB_MAX_SERVICES);
+	__type(key, __u32);
+	__type(value, struct lb_stats);
+} lb_service_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LB_MAX_BACKENDS);
+	__type(key, __u32);
+	__type(value, struct lb_stats);
+} lb_backend_stats SEC(".maps");
+
+#endif /* LB_MAPS_H */

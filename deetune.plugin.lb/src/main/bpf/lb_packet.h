@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/* Parsing a frame into the flow it belongs to, and NAT rewrites of its addresses and ports. */
+#ifndef LB_PACKET_H
+#define LB_PACKET_H
+
+#include <deetune/parsing.h>
+#include <deetune/csum.h>
+#include "lb_consts.h"
+#include "lb_structs.h"
+
+/* TCP and UDP both start with the two ports. */
+struct lb_ports {
+	__be16 src;
+	__be16 dst;
+};
+
+struct lb_packet {
+	struct lb_flow_key flow;
+	struct ethhdr *eth;
+	struct iphdr *ip4;		/* set for IPv4 */
+	struct ipv6hdr *ip6;		/* set for IPv6 */
+	struct lb_ports *ports;
+	__sum16 *l4_csum;
+	__u32 length;			/* frame bytes, for the counters */
+	__u8 tcp_flags;			/* 0 for UDP */
+	__u8 tagged;			/* a VLAN tag sits between Ethernet and IP */
+};
+
+#define LB_TCP_FIN 0x01
+#define LB_TCP_SYN 0x02
+#define LB_TCP_RST 0x04
+#define LB_TCP_ACK 0x10
+
+/* Parses the L4 header of a TCP or UDP packet; -1 for anything else or a truncated header. */
+static __always_inline int lb_parse_l4(struct deetune_cursor *c, __u8 proto, struct lb_packet *pkt)
+{
+	if (proto == IPPROTO_TCP) {
+		struct tcphdr *tcp;
+
+		if (deetune_parse_tcp(c, &tcp) < 0)
+			return -1;
+		pkt->ports = (struct lb_ports *)tcp;
+		pkt->l4_csum = &tcp->check;
+		pkt->tcp_flags = ((__u8 *)tcp)[13];
+	} else if (proto == IPPROTO_UDP) {
+		struct udphdr *udp;
+
+		if (deetune_parse_udp(c, &udp) < 0)
+			return -1;
+		pkt->ports = (struct lb_ports *)udp;
+		pkt->l4_csum = &udp->check;
+	} else {
+		return -1;
+	}
+	pkt->flow.sport = pkt->ports->src;
+	pkt->flow.dport = pkt->ports->dst;
+	pkt->flow.proto = proto;
+	return 0;
+}
+
+/* Fills pkt from the frame; -1 when it is not an unfragmented TCP or UDP packet over IPv4/IPv6 (or too short). */
+static __always_inline int lb_parse(struct xdp_md *ctx, struct lb_packet *pkt)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct deetune_cursor c;
+	__be16 proto;
+
+	deetune_cursor_init(&c, data, data_end);
+	if (deetune_parse_eth(&c, &pkt->eth, &proto) < 0)
+		return -1;
+	pkt->tagged = c.pos != (void *)(pkt->eth + 1);
+	pkt->length = data_end - data;
+	if (proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip;
+
+		if (deetune_parse_ipv4(&c, &ip) < 0 || deetune_ipv4_is_fragment(ip))
+			return -1;
+		pkt->ip4 = ip;
+		pkt->flow.family = LB_FAMILY_IPV4;
+		pkt->flow.src[0] = ip->saddr;
+		pkt->flow.dst[0] = ip->daddr;
+		return lb_parse_l4(&c, ip->protocol, pkt);
+	}
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6;
+
+		/* Extension headers are not walked: a flow with them continues the chain untouched. */
+		if (deetune_parse_ipv6(&c, &ip6) < 0)
+			return -1;
+		pkt->ip6 = ip6;
+		pkt->flow.family = LB_FAMILY_IPV6;
+		__builtin_memcpy(pkt->flow.src, &ip6->saddr, 16);
+		__builtin_memcpy(pkt->flow.dst, &ip6->daddr, 16);
+		return lb_parse_l4(&c, ip6->nexthdr, pkt);
+	}
+	return -1;
+}
+
+/* Updates the L4 checksum for a changed address (pseudo header) and port; UDP keeps "no checksum" (IPv4). */
+static __always_inline void lb_l4_csum_update(struct lb_packet *pkt, const __be32 old_addr[4], const __be32 new_addr[4],
+					      __be16 old_port, __be16 new_port)
+{
+	if (pkt->flow.proto == IPPROTO_UDP && pkt->ip4) {
+		deetune_udp4_csum_replace4(pkt->l4_csum, old_addr[0], new_addr[0]);
+		deetune_udp4_csum_replace2(pkt->l4_csum, old_port, new_port);
+		return;
+	}
+	if (pkt->ip4) {
+		deetune_csum_replace4(pkt->l4_csum, old_addr[0], new_addr[0]);
+	} else {
+		deetune_csum_replace16(pkt->l4_csum, old_addr, new_addr);
+	}
+	deetune_csum_replace2(pkt->l4_csum, old_port, new_port);
+	/* UDP over IPv6 must carry a checksum: a computed 0 is sent as 0xffff. */
+	if (pkt->flow.proto == IPPROTO_UDP && *pkt->l4_csum == 0)
+		*pkt->l4_csum = 0xffff;
+}
+
+/* Destination NAT: client -> VIP becomes client -> backend. */
+static __always_inline void lb_rewrite_destination(struct lb_packet *pkt, const struct lb_backend *backend)
+{
+	lb_l4_csum_update(pkt, pkt->flow.dst, backend->addr, pkt->ports->dst, backend->port);
+	pkt->ports->dst = backend->port;
+	if (pkt->ip4) {
+		deetune_csum_replace4(&pkt->ip4->check, pkt->ip4->daddr, backend->addr[0]);
+		pkt->ip4->daddr = backend->addr[0];
+	} else if (pkt->ip6) {
+		__builtin_memcpy(&pkt->ip6->daddr, backend->addr, 16);
+	}
+}
+
+/* Reverse NAT: backend -> client becomes VIP -> client. */
+static __always_inline void lb_rewrite_source(struct lb_packet *pkt, const struct lb_reply *reply)
+{
+	lb_l4_csum_update(pkt, pkt->flow.src, reply->vip, pkt->ports->src, reply->vip_port);
+	pkt->ports->src = reply->vip_port;
+	if (pkt->ip4) {
+		deetune_csum_replace4(&pkt->ip4->check, pkt->ip4->saddr, reply->vip[0]);
+		pkt->ip4->saddr = reply->vip[0];
+	} else if (pkt->ip6) {
+		__builtin_memcpy(&pkt->ip6->saddr, reply->vip, 16);
+	}
+}
+
+#endif /* LB_PACKET_H */
