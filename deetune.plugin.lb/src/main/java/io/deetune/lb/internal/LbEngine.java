@@ -1,0 +1,402 @@
+package io.deetune.lb.internal;
+
+import io.deetune.bpf.BpfMap;
+import io.deetune.lb.Backend;
+import io.deetune.lb.BackendStatus;
+import io.deetune.lb.Flow;
+import io.deetune.lb.LbConfigException;
+import io.deetune.lb.LoadBalancer;
+import io.deetune.lb.Protocol;
+import io.deetune.lb.ServiceStatus;
+import io.deetune.lb.VirtualService;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load balancer's control logic: the running set of services, their ids in the kernel maps, backend health,
+ * and the writes that keep the stage's maps equal to them. Every change is validated as a whole first; only a
+ * valid change reaches the maps, and the previous state stays when it is rejected.
+ *
+ * <p>Without maps (the stage is not loaded yet) changes are kept and written in full once {@link #attach} is
+ * called.
+ */
+public final class LbEngine implements LoadBalancer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LbEngine.class);
+
+    /** A service as installed: its kernel id and the kernel id of each backend (by endpoint). */
+    private record Installed(VirtualService spec, int id, Map<String, Integer> backendIds) {}
+
+    private final HealthListener healthListener;
+    private final Map<String, Installed> services = new LinkedHashMap<>();
+    /** Backends that failed their health check, by kernel id. */
+    private final Set<Integer> unhealthy = new HashSet<>();
+    private final BitSet usedBackendIds = new BitSet(LbLimits.MAX_BACKENDS);
+    private int nextBackendId;
+    private LbMaps maps;
+
+    public LbEngine(HealthListener healthListener) {
+        this.healthListener = healthListener;
+    }
+
+    /** Uses the stage's maps from now on and writes every service into them. */
+    public synchronized void attach(Function<String, BpfMap> mapsByName) {
+        maps = new LbMaps(mapsByName);
+        for (Installed installed : services.values()) {
+            write(installed, null);
+        }
+    }
+
+    /** The stage is being unloaded: stop writing (the pinned maps keep the data path as it is). */
+    public synchronized void detach() {
+        maps = null;
+    }
+
+    public synchronized boolean attached() {
+        return maps != null;
+    }
+
+    @Override
+    public synchronized void putService(VirtualService service) {
+        Specs.validate(service);
+        checkCollision(service);
+        Installed previous = services.get(service.name());
+        int id = previous != null ? previous.id() : freeServiceId(service);
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        BitSet allocated = new BitSet();
+        for (Backend backend : service.backends()) {
+            Integer existing = previous == null ? null : previous.backendIds().get(backend.endpoint());
+            if (existing == null) {
+                existing = allocateBackendId(service, allocated);
+                allocated.set(existing);
+            }
+            ids.put(backend.endpoint(), existing);
+        }
+        Installed installed = new Installed(service, id, ids);
+        try {
+            write(installed, previous);
+        } catch (RuntimeException e) {
+            if (previous != null) {
+                rewriteQuietly(previous);
+            }
+            throw new IllegalStateException("service '" + service.name() + "': writing the kernel maps failed, kept the previous configuration: " + e.getMessage(), e);
+        }
+        usedBackendIds.or(allocated);
+        if (previous != null) {
+            for (Map.Entry<String, Integer> old : previous.backendIds().entrySet()) {
+                if (!ids.containsValue(old.getValue())) {
+                    releaseBackendId(old.getValue());
+                }
+            }
+        }
+        services.put(service.name(), installed);
+        LOG.info("lb: service '{}' {} {} with {} backend(s)", service.name(), previous == null ? "added at" : "updated at",
+                service.endpoint() + " " + service.algorithm().id(), service.backends().size());
+    }
+
+    @Override
+    public synchronized boolean removeService(String name) {
+        Installed installed = services.remove(name);
+        if (installed == null) {
+            return false;
+        }
+        if (maps != null) {
+            VirtualService spec = installed.spec();
+            maps.services.remove(new VipKey(spec.vip(), spec.port(), spec.protocol().number()));
+            for (int id : installed.backendIds().values()) {
+                markDown(id);
+            }
+        }
+        installed.backendIds().values().forEach(this::releaseBackendId);
+        LOG.info("lb: service '{}' ({}) removed", name, installed.spec().endpoint());
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<VirtualService> service(String name) {
+        return Optional.ofNullable(services.get(name)).map(Installed::spec);
+    }
+
+    @Override
+    public synchronized List<VirtualService> services() {
+        return services.values().stream().map(Installed::spec).toList();
+    }
+
+    @Override
+    public synchronized void addBackend(String service, Backend backend) {
+        VirtualService spec = existing(service);
+        List<Backend> backends = new ArrayList<>(spec.backends());
+        backends.add(backend);
+        putService(spec.withBackends(backends));
+    }
+
+    @Override
+    public synchronized boolean removeBackend(String service, InetAddress address, int port) {
+        VirtualService spec = existing(service);
+        List<Backend> backends = new ArrayList<>(spec.backends());
+        if (!backends.removeIf(b -> b.address().equals(address) && b.port() == port)) {
+            return false;
+        }
+        putService(spec.withBackends(backends));
+        return true;
+    }
+
+    @Override
+    public synchronized void setWeight(String service, InetAddress address, int port, int weight) {
+        VirtualService spec = existing(service);
+        Specs.weight("weight", weight);
+        List<Backend> backends = new ArrayList<>();
+        boolean found = false;
+        for (Backend b : spec.backends()) {
+            boolean match = b.address().equals(address) && b.port() == port;
+            found |= match;
+            backends.add(match ? b.withWeight(weight) : b);
+        }
+        if (!found) {
+            throw new LbConfigException("backend", "service '" + service + "' has no backend "
+                    + new Backend(address, port, 0).endpoint());
+        }
+        putService(spec.withBackends(backends));
+    }
+
+    /** Health check verdict for a backend; a change rebuilds the service's ring and is reported once. */
+    public synchronized void setHealth(String service, Backend backend, boolean healthy, String reason) {
+        Installed installed = services.get(service);
+        Integer id = installed == null ? null : installed.backendIds().get(backend.endpoint());
+        if (id == null) {
+            return; // removed meanwhile
+        }
+        boolean changed = healthy ? unhealthy.remove(id) : unhealthy.add(id);
+        if (!changed) {
+            return;
+        }
+        if (maps != null) {
+            write(installed, installed);
+        }
+        healthListener.healthChanged(service, backend, healthy, reason);
+    }
+
+    public synchronized boolean healthy(String service, Backend backend) {
+        Installed installed = services.get(service);
+        Integer id = installed == null ? null : installed.backendIds().get(backend.endpoint());
+        return id != null && !unhealthy.contains(id);
+    }
+
+    private VirtualService existing(String service) {
+        Installed installed = services.get(service);
+        if (installed == null) {
+            throw new LbConfigException("service", "no service named '" + service + "' (have " + services.keySet() + ")");
+        }
+        return installed.spec();
+    }
+
+    private void checkCollision(VirtualService service) {
+        for (Installed other : services.values()) {
+            VirtualService o = other.spec();
+            if (!o.name().equals(service.name()) && o.vip().equals(service.vip()) && o.port() == service.port()
+                    && o.protocol() == service.protocol()) {
+                throw new LbConfigException("service '" + service.name() + "'.vip", service.endpoint()
+                        + " is already served by service '" + o.name() + "'");
+            }
+        }
+    }
+
+    private int freeServiceId(VirtualService service) {
+        BitSet used = new BitSet();
+        services.values().forEach(s -> used.set(s.id()));
+        int id = used.nextClearBit(0);
+        if (id >= LbLimits.MAX_SERVICES) {
+            throw new LbConfigException("service '" + service.name() + "'", "the load balancer holds at most "
+                    + LbLimits.MAX_SERVICES + " services");
+        }
+        return id;
+    }
+
+    /** Backend ids rotate through the table, so a just-freed id is not reused while stale flows may name it. */
+    private int allocateBackendId(VirtualService service, BitSet allocated) {
+        for (int i = 0; i < LbLimits.MAX_BACKENDS; i++) {
+            int id = (nextBackendId + i) % LbLimits.MAX_BACKENDS;
+            if (!usedBackendIds.get(id) && !allocated.get(id)) {
+                nextBackendId = (id + 1) % LbLimits.MAX_BACKENDS;
+                return id;
+            }
+        }
+        throw new LbConfigException("service '" + service.name() + "'.backends", "the load balancer holds at most "
+                + LbLimits.MAX_BACKENDS + " backends over all services");
+    }
+
+    private void releaseBackendId(int id) {
+        usedBackendIds.clear(id);
+        unhealthy.remove(id);
+    }
+
+    /**
+     * Writes a service: backends first, then its ring, then the VIP entry that makes the kernel use them. A ring
+     * is rewritten slot by slot while packets run; every slot holds a valid backend of the service at every
+     * moment, and only new flows read it.
+     */
+    private void write(Installed installed, Installed previous) {
+        if (maps == null) {
+            return;
+        }
+        VirtualService spec = installed.spec();
+        List<Integer> eligibleIds = new ArrayList<>();
+        List<Rings.Eligible> eligible = new ArrayList<>();
+        for (Backend backend : spec.backends()) {
+            int id = installed.backendIds().get(backend.endpoint());
+            boolean up = !unhealthy.contains(id);
+            maps.backends.put(id, new BackendEntry(backend.address(), backend.port(), up, backend.weight()));
+            if (previous == null || !previous.backendIds().containsValue(id)) {
+                maps.backendFlows.put(id, 0L);
+            }
+            if (up && backend.weight() > 0) {
+                eligibleIds.add(id);
+                eligible.add(new Rings.Eligible(backend.endpoint(), backend.weight()));
+            }
+        }
+        int[] ring = Rings.ring(spec.algorithm(), eligible);
+        Map<Integer, Integer> slots = new LinkedHashMap<>();
+        for (int slot = 0; slot < ring.length; slot++) {
+            slots.put(installed.id() * LbLimits.RING_SIZE + slot, eligibleIds.get(ring[slot]));
+        }
+        maps.rings.putAll(slots);
+        VipKey key = new VipKey(spec.vip(), spec.port(), spec.protocol().number());
+        maps.services.put(key, new ServiceEntry(installed.id(), spec.algorithm().ordinal(), ring.length, 0));
+        if (previous != null) {
+            VirtualService old = previous.spec();
+            VipKey oldKey = new VipKey(old.vip(), old.port(), old.protocol().number());
+            if (!oldKey.equals(key)) {
+                maps.services.remove(oldKey);
+            }
+            for (int id : previous.backendIds().values()) {
+                if (!installed.backendIds().containsValue(id)) {
+                    markDown(id); // its flows move to the remaining backends
+                }
+            }
+        }
+    }
+
+    private void markDown(int id) {
+        maps.backends.get(id).ifPresent(b -> maps.backends.put(id, new BackendEntry(b.address(), b.port(), false, b.weight())));
+    }
+
+    private void rewriteQuietly(Installed installed) {
+        try {
+            write(installed, null);
+        } catch (RuntimeException e) {
+            LOG.error("lb: could not restore service '{}' after a failed update", installed.spec().name(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<ServiceStatus> status() {
+        List<ServiceStatus> result = new ArrayList<>();
+        for (Installed installed : services.values()) {
+            Stats serviceStats = maps == null ? Stats.ZERO : maps.serviceStats.getSummed(installed.id(), Stats::plus).orElse(Stats.ZERO);
+            long serviceActive = 0;
+            List<BackendStatus> backends = new ArrayList<>();
+            for (Backend backend : installed.spec().backends()) {
+                int id = installed.backendIds().get(backend.endpoint());
+                Stats stats = maps == null ? Stats.ZERO : maps.backendStats.getSummed(id, Stats::plus).orElse(Stats.ZERO);
+                long active = maps == null ? 0 : Math.max(0, maps.backendFlows.get(id).orElse(0L));
+                serviceActive += active;
+                backends.add(new BackendStatus(backend, !unhealthy.contains(id), stats.packets(), stats.bytes(), stats.newFlows(), active));
+            }
+            result.add(new ServiceStatus(installed.spec(), serviceStats.packets(), serviceStats.bytes(),
+                    serviceStats.newFlows(), serviceActive, backends));
+        }
+        return result;
+    }
+
+    @Override
+    public synchronized List<Flow> flows(String service) {
+        List<Flow> result = new ArrayList<>();
+        if (maps == null) {
+            return result;
+        }
+        Map<Integer, String> serviceNames = new HashMap<>();
+        Map<Integer, Backend> backendsById = new HashMap<>();
+        for (Installed installed : services.values()) {
+            serviceNames.put(installed.id(), installed.spec().name());
+            for (Backend b : installed.spec().backends()) {
+                backendsById.put(installed.backendIds().get(b.endpoint()), b);
+            }
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<FlowKey, FlowEntry> e : maps.flows.entries().entrySet()) {
+            FlowKey key = e.getKey();
+            FlowEntry flow = e.getValue();
+            String name = serviceNames.get(flow.serviceId());
+            Backend backend = backendsById.get(flow.backendId());
+            if (name == null || backend == null || (service != null && !service.equals(name))) {
+                continue;
+            }
+            long lastSeen = Math.max(flow.lastSeenNanos(), replyLastSeen(key, backend));
+            result.add(new Flow(name, key.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
+                    key.source(), key.sourcePort(), key.destination(), key.destinationPort(), backend.address(),
+                    backend.port(), flow.state(), Duration.ofNanos(now - flow.createdNanos()).toMillis(),
+                    Duration.ofNanos(Math.max(0, now - lastSeen)).toMillis()));
+        }
+        return result;
+    }
+
+    private static FlowKey replyKey(FlowKey client, Backend backend) {
+        return new FlowKey(backend.address(), client.source(), backend.port(), client.sourcePort(), client.protocol());
+    }
+
+    private long replyLastSeen(FlowKey client, Backend backend) {
+        return maps.replies(Wire.family(client.source())).get(replyKey(client, backend)).map(ReplyEntry::lastSeenNanos).orElse(0L);
+    }
+
+    /**
+     * Expires idle and closed flows (with their return entries) and recounts every backend's live flows from the
+     * table, correcting what the data path could not count (flows the LRU evicted, races between CPUs).
+     */
+    public synchronized int sweep(Duration tcpIdle, Duration udpIdle, Duration closedLinger) {
+        if (maps == null) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        Map<Integer, Backend> backendsById = new HashMap<>();
+        Map<Integer, Long> live = new HashMap<>();
+        for (Installed installed : services.values()) {
+            for (Backend b : installed.spec().backends()) {
+                int id = installed.backendIds().get(b.endpoint());
+                backendsById.put(id, b);
+                live.put(id, 0L);
+            }
+        }
+        int expired = 0;
+        for (Map.Entry<FlowKey, FlowEntry> e : maps.flows.entries().entrySet()) {
+            FlowKey key = e.getKey();
+            FlowEntry flow = e.getValue();
+            Backend backend = backendsById.get(flow.backendId());
+            long lastSeen = backend == null ? flow.lastSeenNanos() : Math.max(flow.lastSeenNanos(), replyLastSeen(key, backend));
+            Duration idle = Duration.ofNanos(Math.max(0, now - lastSeen));
+            Duration limit = flow.closed() ? closedLinger : key.protocol() == Protocol.TCP.number() ? tcpIdle : udpIdle;
+            if (idle.compareTo(limit) > 0 || backend == null) {
+                maps.flows.remove(key);
+                if (backend != null) {
+                    maps.replies(Wire.family(key.source())).remove(replyKey(key, backend));
+                }
+                expired++;
+            } else if (!flow.closed()) {
+                live.merge(flow.backendId(), 1L, Long::sum);
+            }
+        }
+        live.forEach(maps.backendFlows::put);
+        return expired;
+    }
+}

@@ -1,0 +1,33 @@
+package io.deetune.lb.internal;
+
+import io.deetune.bpf.Codec;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+
+/** {@code struct lb_reply}: how a backend's reply is rewritten back to the VIP. */
+record ReplyEntry(InetAddress vip, int vipPort, int backendId, long lastSeenNanos) {
+
+    /** The address family is not stored in the value: the reply's key carries it. */
+    static Codec<ReplyEntry> codec(int family) {
+        return new Codec<>() {
+            @Override public int size() { return 32; }
+
+            @Override public void encode(ReplyEntry value, ByteBuffer out) {
+                Wire.putAddress(out, value.vip());
+                Wire.putPort(out, value.vipPort());
+                out.putShort((short) 0).putInt(value.backendId()).putLong(value.lastSeenNanos());
+            }
+
+            @Override public ReplyEntry decode(ByteBuffer in) {
+                InetAddress vip = Wire.getAddress(in, family);
+                int port = Wire.getPort(in);
+                in.getShort();
+                return new ReplyEntry(vip, port, in.getInt(), in.getLong());
+            }
+        };
+    }
+
+    /** Raw value codec for map access where the family is read from the key afterwards. */
+    static final Codec<ReplyEntry> IPV4 = codec(Wire.FAMILY_IPV4);
+    static final Codec<ReplyEntry> IPV6 = codec(Wire.FAMILY_IPV6);
+}

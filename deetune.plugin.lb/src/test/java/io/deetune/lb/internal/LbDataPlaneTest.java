@@ -1,0 +1,358 @@
+package io.deetune.lb.internal;
+
+import static io.deetune.bpf.testing.Packets.TCP_ACK;
+import static io.deetune.bpf.testing.Packets.TCP_FIN;
+import static io.deetune.bpf.testing.Packets.TCP_RST;
+import static io.deetune.bpf.testing.Packets.TCP_SYN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deetune.bpf.BpfObject;
+import io.deetune.bpf.BpfProgram;
+import io.deetune.bpf.TestRunResult;
+import io.deetune.bpf.testing.Packets;
+import io.deetune.lb.Algorithm;
+import io.deetune.lb.Backend;
+import io.deetune.lb.BackendStatus;
+import io.deetune.lb.HealthCheck;
+import io.deetune.lb.Protocol;
+import io.deetune.lb.ServiceStatus;
+import io.deetune.lb.VirtualService;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real stage program run by the kernel over crafted frames (BPF_PROG_TEST_RUN), its maps written by the real
+ * engine. Forwarding is XDP_PASS here (a test run does not route); redirect is covered by the namespace test.
+ */
+class LbDataPlaneTest {
+
+    static final String VIP = "10.0.0.100";
+    static final String CLIENT = "10.9.0.1";
+    static final List<String> BACKENDS = List.of("10.1.0.1", "10.1.0.2", "10.1.0.3");
+
+    private BpfObject object;
+    private BpfProgram program;
+    private LbEngine engine;
+    private final List<String> healthEvents = new ArrayList<>();
+
+    @BeforeEach
+    void load() {
+        object = LbObjects.load(false);
+        program = object.program("lb_xdp");
+        engine = new LbEngine((service, backend, healthy, reason) -> healthEvents.add(service + " " + backend.endpoint() + " " + healthy));
+        engine.attach(object::map);
+    }
+
+    @AfterEach
+    void close() {
+        object.close();
+    }
+
+    static InetAddress ip(String text) {
+        return InetAddress.ofLiteral(text);
+    }
+
+    static VirtualService service(String name, String vip, int port, Protocol protocol, Algorithm algorithm, List<String> backends, int... weights) {
+        List<Backend> list = new ArrayList<>();
+        for (int i = 0; i < backends.size(); i++) {
+            list.add(new Backend(ip(backends.get(i)), 8080, weights.length > i ? weights[i] : 1));
+        }
+        return new VirtualService(name, ip(vip), port, protocol, algorithm, list, HealthCheck.NONE);
+    }
+
+    private TestRunResult run(byte[] frame) {
+        return program.testRun(frame);
+    }
+
+    /** Sends a new TCP flow's SYN and returns the backend address it was sent to (checking the rewrite). */
+    private String connect(String client, int clientPort) {
+        byte[] syn = Packets.tcp(client, clientPort, VIP, 80, TCP_SYN, new byte[0]);
+        TestRunResult result = run(syn);
+        assertEquals(TestRunResult.XDP_PASS, result.retval());
+        byte[] out = result.output();
+        assertTrue(Packets.ipv4ChecksumOk(out) && Packets.l4ChecksumOk(out), "checksums after rewrite");
+        assertEquals(8080, Packets.destinationPort(out));
+        assertEquals(ip(client), Packets.sourceAddress(out));
+        return Packets.destinationAddress(out).getHostAddress();
+    }
+
+    @Test
+    void tcpToVipIsRewrittenToTheBackendAndTheReplyBackToTheVip() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        byte[] payload = "GET / HTTP/1.1\r\n\r\n".getBytes();
+        byte[] request = Packets.tcp(CLIENT, 40000, VIP, 80, TCP_ACK, payload);
+        TestRunResult forward = run(request);
+        assertEquals(TestRunResult.XDP_PASS, forward.retval());
+        byte[] out = forward.output();
+        assertEquals(ip("10.1.0.1"), Packets.destinationAddress(out));
+        assertEquals(8080, Packets.destinationPort(out));
+        assertEquals(ip(CLIENT), Packets.sourceAddress(out));
+        assertEquals(40000, Packets.sourcePort(out));
+        assertTrue(Packets.ipv4ChecksumOk(out), "IPv4 header checksum");
+        assertTrue(Packets.l4ChecksumOk(out), "TCP checksum");
+        // Everything but addresses, port and checksums is unchanged (payload included).
+        assertArrayEquals(java.util.Arrays.copyOfRange(request, request.length - payload.length, request.length),
+                java.util.Arrays.copyOfRange(out, out.length - payload.length, out.length));
+
+        byte[] reply = Packets.tcp("10.1.0.1", 8080, CLIENT, 40000, TCP_ACK, "HTTP/1.1 200 OK\r\n".getBytes());
+        TestRunResult back = run(reply);
+        assertEquals(TestRunResult.XDP_PASS, back.retval());
+        byte[] rewritten = back.output();
+        assertEquals(ip(VIP), Packets.sourceAddress(rewritten));
+        assertEquals(80, Packets.sourcePort(rewritten));
+        assertEquals(ip(CLIENT), Packets.destinationAddress(rewritten));
+        assertTrue(Packets.ipv4ChecksumOk(rewritten) && Packets.l4ChecksumOk(rewritten), "reply checksums");
+    }
+
+    @Test
+    void udpWithAndWithoutChecksumIsRewritten() {
+        engine.putService(service("dns", VIP, 53, Protocol.UDP, Algorithm.ROUND_ROBIN, BACKENDS));
+        byte[] query = Packets.udp(CLIENT, 5353, VIP, 53, new byte[] {1, 2, 3, 4, 5});
+        byte[] out = run(query).output();
+        assertEquals(ip("10.1.0.1"), Packets.destinationAddress(out));
+        assertEquals(8080, Packets.destinationPort(out));
+        assertTrue(Packets.ipv4ChecksumOk(out) && Packets.l4ChecksumOk(out));
+        assertNotEquals(0, Packets.getShort(out, Packets.l4Offset(out) + 6));
+
+        byte[] noChecksum = Packets.udp(CLIENT, 5354, VIP, 53, new byte[] {9});
+        Packets.putShort(noChecksum, Packets.l4Offset(noChecksum) + 6, 0);
+        byte[] out2 = run(noChecksum).output();
+        assertEquals(ip("10.1.0.2"), Packets.destinationAddress(out2));
+        assertEquals(0, Packets.getShort(out2, Packets.l4Offset(out2) + 6), "UDP checksum 0 (none) stays 0");
+        assertTrue(Packets.ipv4ChecksumOk(out2));
+
+        byte[] answer = Packets.udp("10.1.0.1", 8080, CLIENT, 5353, new byte[] {7, 7});
+        byte[] back = run(answer).output();
+        assertEquals(ip(VIP), Packets.sourceAddress(back));
+        assertEquals(53, Packets.sourcePort(back));
+        assertTrue(Packets.l4ChecksumOk(back));
+    }
+
+    @Test
+    void ipv6FlowsAreBalancedAndRewrittenBothWays() {
+        engine.putService(service("web6", "fd00::100", 443, Protocol.TCP, Algorithm.ROUND_ROBIN, List.of("fd00:1::1", "fd00:1::2")));
+        byte[] syn = Packets.tcp("fd00:9::1", 50000, "fd00::100", 443, TCP_SYN, new byte[0]);
+        byte[] out = run(syn).output();
+        assertEquals(ip("fd00:1::1"), Packets.destinationAddress(out));
+        assertEquals(8080, Packets.destinationPort(out));
+        assertTrue(Packets.l4ChecksumOk(out));
+        byte[] udpLike = Packets.tcp("fd00:9::1", 50001, "fd00::100", 443, TCP_SYN, new byte[3]);
+        assertEquals(ip("fd00:1::2"), Packets.destinationAddress(run(udpLike).output()));
+
+        byte[] reply = Packets.tcp("fd00:1::1", 8080, "fd00:9::1", 50000, TCP_SYN | TCP_ACK, new byte[0]);
+        byte[] back = run(reply).output();
+        assertEquals(ip("fd00::100"), Packets.sourceAddress(back));
+        assertEquals(443, Packets.sourcePort(back));
+        assertTrue(Packets.l4ChecksumOk(back));
+    }
+
+    @Test
+    void trafficNotForAVipContinuesTheChainUntouched() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        List<byte[]> others = List.of(
+                Packets.tcp(CLIENT, 40000, VIP, 81, TCP_SYN, new byte[0]),      // other port
+                Packets.udp(CLIENT, 40000, VIP, 80, new byte[4]),              // other protocol
+                Packets.tcp(CLIENT, 40000, "10.0.0.101", 80, TCP_SYN, new byte[0]),
+                Packets.icmpEcho(CLIENT, VIP),
+                Packets.tcp("10.1.0.1", 8080, CLIENT, 40999, TCP_ACK, new byte[0])); // a reply of no known flow
+        for (byte[] frame : others) {
+            TestRunResult result = run(frame);
+            assertEquals(TestRunResult.XDP_PASS, result.retval());
+            assertArrayEquals(frame, result.output());
+        }
+        assertEquals(0, engine.status().getFirst().packets());
+    }
+
+    @Test
+    void malformedAndTruncatedFramesNeverCrashOrGetForwarded() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        byte[] good = Packets.tcp(CLIENT, 40000, VIP, 80, TCP_SYN, new byte[8]);
+        // Every truncation of a valid VIP frame (down to the Ethernet header the test run needs).
+        for (int length = 14; length < 14 + 20 + 20; length++) {
+            byte[] cut = java.util.Arrays.copyOf(good, length);
+            TestRunResult result = run(cut);
+            assertEquals(TestRunResult.XDP_PASS, result.retval(), "length " + length);
+            assertArrayEquals(cut, result.output(), "a truncated frame is not rewritten, length " + length);
+        }
+        byte[] shortIhl = good.clone();
+        shortIhl[14] = 0x44; // IHL 4: below the minimum
+        byte[] shortDoff = good.clone();
+        shortDoff[Packets.l4Offset(good) + 12] = 0x40; // data offset 4
+        byte[] hugeIhl = good.clone();
+        hugeIhl[14] = 0x4f; // IHL 15: options beyond the frame
+        byte[] fragment = good.clone();
+        Packets.putShort(fragment, 14 + 6, 0x2000 | 3); // more fragments, offset 24
+        byte[] notIp = good.clone();
+        Packets.putShort(notIp, 12, 0x0806);
+        for (byte[] bad : List.of(shortIhl, shortDoff, hugeIhl, fragment, notIp)) {
+            TestRunResult result = run(bad);
+            assertEquals(TestRunResult.XDP_PASS, result.retval());
+            assertArrayEquals(bad, result.output());
+        }
+        assertEquals(0, engine.flows(null).size(), "no flow was created by a malformed frame");
+    }
+
+    @Test
+    void roundRobinIsExactlyEvenAndFlowsStickToTheirBackend() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        Map<String, Integer> counts = new HashMap<>();
+        Map<Integer, String> chosen = new HashMap<>();
+        for (int port = 30000; port < 30300; port++) {
+            String backend = connect(CLIENT, port);
+            counts.merge(backend, 1, Integer::sum);
+            chosen.put(port, backend);
+        }
+        assertEquals(Map.of("10.1.0.1", 100, "10.1.0.2", 100, "10.1.0.3", 100), counts);
+        for (int port = 30000; port < 30300; port += 7) {
+            byte[] data = Packets.tcp(CLIENT, port, VIP, 80, TCP_ACK, new byte[1]);
+            assertEquals(chosen.get(port), Packets.destinationAddress(run(data).output()).getHostAddress(), "flow " + port + " stays");
+        }
+        ServiceStatus status = engine.status().getFirst();
+        assertEquals(300, status.newFlows());
+        assertEquals(300, status.activeFlows());
+        assertEquals(300 + 43, status.packets());
+        assertEquals(300, engine.flows("web").size());
+    }
+
+    @Test
+    void weightedRoundRobinFollowsTheWeights() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.WEIGHTED_ROUND_ROBIN, BACKENDS, 1, 2, 3));
+        Map<String, Integer> counts = new HashMap<>();
+        for (int port = 30000; port < 30300; port++) {
+            counts.merge(connect(CLIENT, port), 1, Integer::sum);
+        }
+        assertEquals(Map.of("10.1.0.1", 50, "10.1.0.2", 100, "10.1.0.3", 150), counts);
+    }
+
+    @Test
+    void leastConnectionsPicksTheBackendWithFewestLiveFlows() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.LEAST_CONNECTIONS, BACKENDS));
+        assertEquals("10.1.0.1", connect(CLIENT, 1000));
+        assertEquals("10.1.0.2", connect(CLIENT, 1001));
+        assertEquals("10.1.0.3", connect(CLIENT, 1002));
+        assertEquals("10.1.0.1", connect(CLIENT, 1003));
+        // Close 10.1.0.2's flow (FIN both ways): it now has the fewest live flows.
+        run(Packets.tcp(CLIENT, 1001, VIP, 80, TCP_FIN | TCP_ACK, new byte[0]));
+        run(Packets.tcp("10.1.0.2", 8080, CLIENT, 1001, TCP_FIN | TCP_ACK, new byte[0]));
+        assertEquals("10.1.0.2", connect(CLIENT, 1004));
+        assertEquals("10.1.0.2", connect(CLIENT, 1005));
+        // A RST closes a flow at once.
+        run(Packets.tcp(CLIENT, 1002, VIP, 80, TCP_RST, new byte[0]));
+        assertEquals("10.1.0.3", connect(CLIENT, 1006));
+        Map<String, Long> active = new HashMap<>();
+        engine.status().getFirst().backends().forEach(b -> active.put(b.backend().address().getHostAddress(), b.activeFlows()));
+        assertEquals(Map.of("10.1.0.1", 2L, "10.1.0.2", 2L, "10.1.0.3", 1L), active);
+    }
+
+    @Test
+    void sourceHashKeepsAClientOnOneBackend() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.SOURCE_HASH, BACKENDS));
+        Set<String> used = new HashSet<>();
+        for (int client = 1; client <= 60; client++) {
+            String address = "10.9.1." + client;
+            String first = connect(address, 20000);
+            for (int port = 20001; port < 20005; port++) {
+                assertEquals(first, connect(address, port), "client " + address + " stays on its backend");
+            }
+            used.add(first);
+        }
+        assertEquals(3, used.size(), "60 clients spread over all backends");
+    }
+
+    @Test
+    void maglevSpreadsFlowsAndRemovingABackendMovesOnlyItsShare() {
+        List<String> five = List.of("10.1.0.1", "10.1.0.2", "10.1.0.3", "10.1.0.4", "10.1.0.5");
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.MAGLEV, five));
+        Map<Integer, String> before = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (int port = 1024; port < 1024 + 2000; port++) {
+            before.put(port, connect(CLIENT, port));
+            counts.merge(before.get(port), 1, Integer::sum);
+        }
+        counts.values().forEach(n -> assertTrue(n > 300 && n < 500, "each of 5 backends gets about 400 of 2000: " + counts));
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.MAGLEV, five.subList(0, 4)));
+        for (int port = 1024; port < 1024 + 200; port++) {
+            assertTrue(five.subList(0, 4).contains(connect("10.9.9.9", port)), "new flows use the remaining backends");
+        }
+        int moved = 0;
+        // Established flows of the removed backend moved, the others stayed.
+        for (int port = 1024; port < 1024 + 2000; port++) {
+            String now = Packets.destinationAddress(run(Packets.tcp(CLIENT, port, VIP, 80, TCP_ACK, new byte[0])).output()).getHostAddress();
+            if (!now.equals(before.get(port))) {
+                moved++;
+                assertEquals("10.1.0.5", before.get(port), "only flows of the removed backend move");
+            }
+        }
+        assertEquals(counts.get("10.1.0.5"), moved);
+    }
+
+    @Test
+    void failedBackendsFlowsMoveAndDrainedBackendsKeepTheirs() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        assertEquals("10.1.0.1", connect(CLIENT, 1000));
+        assertEquals("10.1.0.2", connect(CLIENT, 1001));
+        assertEquals("10.1.0.3", connect(CLIENT, 1002));
+
+        engine.setWeight("web", ip("10.1.0.2"), 8080, 0); // drain
+        byte[] data = Packets.tcp(CLIENT, 1001, VIP, 80, TCP_ACK, new byte[1]);
+        assertEquals(ip("10.1.0.2"), Packets.destinationAddress(run(data).output()), "a draining backend keeps its flows");
+        for (int port = 2000; port < 2010; port++) {
+            assertNotEquals("10.1.0.2", connect(CLIENT, port), "a draining backend takes no new flow");
+        }
+
+        Backend first = engine.service("web").orElseThrow().backends().getFirst();
+        engine.setHealth("web", first, false, "connect refused");
+        assertEquals(List.of("web 10.1.0.1:8080 false"), healthEvents);
+        byte[] moved = run(Packets.tcp(CLIENT, 1000, VIP, 80, TCP_ACK, new byte[1])).output();
+        assertEquals(ip("10.1.0.3"), Packets.destinationAddress(moved), "the failed backend's flow moved to the only eligible one");
+        assertTrue(Packets.l4ChecksumOk(moved));
+        engine.setHealth("web", first, true, "connected");
+        assertEquals(2, healthEvents.size());
+        BackendStatus status = engine.status().getFirst().backends().getFirst();
+        assertTrue(status.healthy());
+    }
+
+    @Test
+    void sweepExpiresClosedAndIdleFlows() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        connect(CLIENT, 1000);
+        connect(CLIENT, 1001);
+        run(Packets.tcp(CLIENT, 1000, VIP, 80, TCP_RST, new byte[0]));
+        assertEquals(0, engine.sweep(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)));
+        assertEquals(1, engine.sweep(Duration.ofHours(1), Duration.ofHours(1), Duration.ZERO), "the closed flow");
+        assertEquals(1, engine.flows(null).size());
+        assertEquals(1, engine.status().getFirst().activeFlows());
+        assertEquals(1, engine.sweep(Duration.ZERO, Duration.ZERO, Duration.ZERO), "the idle flow");
+        assertEquals(0, engine.status().getFirst().activeFlows());
+        // Its return entry went too: a late reply is no longer rewritten.
+        byte[] late = Packets.tcp("10.1.0.2", 8080, CLIENT, 1001, TCP_ACK, new byte[0]);
+        assertArrayEquals(late, run(late).output());
+    }
+
+    @Test
+    void aVipWithoutEligibleBackendsDropsNewFlows() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS, 0, 0, 0));
+        assertEquals(TestRunResult.XDP_DROP, run(Packets.tcp(CLIENT, 1000, VIP, 80, TCP_SYN, new byte[0])).retval());
+    }
+
+    @Test
+    void removingAServiceStopsBalancingItsVip() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        connect(CLIENT, 1000);
+        assertTrue(engine.removeService("web"));
+        byte[] syn = Packets.tcp(CLIENT, 1001, VIP, 80, TCP_SYN, new byte[0]);
+        assertArrayEquals(syn, run(syn).output());
+    }
+}

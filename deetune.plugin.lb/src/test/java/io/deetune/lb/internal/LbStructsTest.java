@@ -1,0 +1,47 @@
+package io.deetune.lb.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.deetune.bpf.BpfObject;
+import io.deetune.bpf.Btf;
+import io.deetune.bpf.MapDefinition;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Java mirrors of lb_structs.h and lb_consts.h against the compiled object's BTF and map definitions. */
+class LbStructsTest {
+
+    private static void assertLayout(Btf btf, String struct, int size, Map<String, Integer> offsets) {
+        Btf.StructLayout layout = btf.struct(struct).orElseThrow(() -> new AssertionError("no struct " + struct + " in BTF"));
+        assertEquals(size, layout.size(), struct + " size");
+        offsets.forEach((member, offset) -> assertEquals(offset, layout.offsets().get(member), struct + "." + member));
+    }
+
+    @Test
+    void codecsMatchTheCStructs() {
+        try (BpfObject object = LbObjects.open()) {
+            Btf btf = object.btf();
+            assertLayout(btf, "lb_vip_key", VipKey.CODEC.size(), Map.of("addr", 0, "port", 16, "proto", 18, "family", 19));
+            assertLayout(btf, "lb_service", ServiceEntry.CODEC.size(), Map.of("id", 0, "algorithm", 4, "ring_len", 8, "flags", 12));
+            assertLayout(btf, "lb_backend", BackendEntry.CODEC.size(), Map.of("addr", 0, "port", 16, "family", 18, "flags", 19, "weight", 20));
+            assertLayout(btf, "lb_flow_key", FlowKey.CODEC.size(),
+                    Map.of("src", 0, "dst", 16, "sport", 32, "dport", 34, "proto", 36, "family", 37));
+            assertLayout(btf, "lb_flow", FlowEntry.CODEC.size(),
+                    Map.of("created_ns", 0, "last_seen_ns", 8, "backend_id", 16, "service_id", 20, "flags", 24));
+            assertLayout(btf, "lb_reply", ReplyEntry.IPV4.size(), Map.of("vip", 0, "vip_port", 16, "backend_id", 20, "last_seen_ns", 24));
+            assertLayout(btf, "lb_stats", Stats.CODEC.size(), Map.of("packets", 0, "bytes", 8, "new_flows", 16));
+        }
+    }
+
+    @Test
+    void limitsMatchTheMaps() {
+        try (BpfObject object = LbObjects.open()) {
+            Map<String, MapDefinition> maps = object.mapDefinitions();
+            assertEquals(LbLimits.MAX_SERVICES, maps.get("lb_services").maxEntries());
+            assertEquals(LbLimits.MAX_BACKENDS, maps.get("lb_backends").maxEntries());
+            assertEquals(LbLimits.MAX_SERVICES * LbLimits.RING_SIZE, maps.get("lb_rings").maxEntries());
+            assertEquals(List.of("lb_xdp"), object.programNames());
+        }
+    }
+}
