@@ -11,7 +11,7 @@
  * Selection slots per service. A prime, because it doubles as the Maglev lookup table size, whose permutations
  * need a prime length; round-robin rings use only the first ring_len slots.
  */
-#define LB_RING_SIZE 4099
+#define LB_RING_SIZE 16381
 /* Least-connections compares at most this many backends of a service (the verifier needs a bound). */
 #define LB_LEAST_CONN_MAX 64
 /* Default capacity of the connection table (LRU); Java may resize it before load. */

@@ -163,15 +163,15 @@ public final class Specs {
     /** Builds a service from the flat values of a configuration or a command. */
     public static VirtualService service(String name, String vip, int port, String protocol, String algorithm,
                                          String[] backends, HealthCheck healthCheck) {
-        List<Backend> list = new ArrayList<>();
-        if (backends != null) {
-            for (int i = 0; i < backends.length; i++) {
-                if (backends[i] != null && !backends[i].isBlank()) {
-                    list.add(backend("backends[" + i + "]", backends[i]));
+        try {
+            List<Backend> list = new ArrayList<>();
+            if (backends != null) {
+                for (int i = 0; i < backends.length; i++) {
+                    if (backends[i] != null && !backends[i].isBlank()) {
+                        list.add(backend("backends[" + i + "]", backends[i]));
+                    }
                 }
             }
-        }
-        try {
             return validate(new VirtualService(name, address("vip", vip), port, Protocol.parse(protocol),
                     Algorithm.parse(algorithm), list, healthCheck));
         } catch (LbConfigException e) {
