@@ -1,0 +1,60 @@
+package io.deetune.lb.command;
+
+import io.deetune.lb.HealthCheck;
+import io.deetune.lb.LoadBalancer;
+import io.deetune.lb.VirtualService;
+import io.deetune.lb.internal.Specs;
+import java.util.List;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Service
+@Command(scope = "lb", name = "service-add", description = "Adds (or replaces) a service: a VIP:port balanced over backends")
+public class ServiceAddCommand implements Action {
+
+    @Reference
+    LoadBalancer loadBalancer;
+
+    @Argument(index = 0, name = "name", required = true, description = "Service name")
+    String name;
+
+    @Argument(index = 1, name = "vip:port", required = true, description = "Virtual IP and port, e.g. 10.0.0.100:80 or [fd00::100]:80")
+    String vip;
+
+    @Argument(index = 2, name = "backends", multiValued = true, description = "address:port[@weight] of each backend")
+    List<String> backends;
+
+    @Option(name = "--protocol", aliases = "-p", description = "tcp or udp")
+    String protocol = "tcp";
+
+    @Option(name = "--algorithm", aliases = "-a", description = "round-robin, weighted-round-robin, least-connections, source-hash, maglev")
+    @Completion(AlgorithmCompleter.class)
+    String algorithm = "round-robin";
+
+    @Option(name = "--health", description = "Health check: none, tcp or http")
+    String health = "none";
+
+    @Option(name = "--health-path", description = "HTTP path for --health http")
+    String healthPath = "/";
+
+    @Option(name = "--health-interval", description = "Milliseconds between probes")
+    long healthInterval = 1000;
+
+    @Override
+    public Object execute() {
+        Specs.InetAddressAndPort endpoint = Specs.endpoint("vip", vip);
+        String[] list = backends == null ? new String[0]
+                : backends.stream().map(b -> b.contains("@") ? b.replace("@", " weight=") : b).toArray(String[]::new);
+        VirtualService service = Specs.service(name, endpoint.address().getHostAddress(), endpoint.port(), protocol, algorithm, list,
+                new HealthCheck(health, healthPath, healthInterval, Math.min(500, healthInterval), 2, 2));
+        loadBalancer.putService(service);
+        System.out.println("service " + name + " at " + service.endpoint() + " (" + service.algorithm().id() + ", "
+                + service.backends().size() + " backend(s))");
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+package io.deetune.lb.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** The load balancer as a whole ({@code etc/io.deetune.lb.cfg}); services have their own factory configurations. */
+@ObjectClassDefinition(id = "io.deetune.lb", name = "DeeTune load balancer",
+        description = "Settings of the load balancer stage; services are configured as io.deetune.lb.service factory configurations.")
+public @interface LbConfig {
+
+    @AttributeDefinition(name = "Network namespace", required = false,
+            description = "Network namespace of the load balancer host, as 'ip netns' names it; health checks run there. Empty: Karaf's own.")
+    String namespace() default "";
+
+    @AttributeDefinition(name = "Forwarding", options = {
+            @Option(value = "redirect", label = "XDP_REDIRECT after a FIB lookup, the kernel where no route or neighbour is known"),
+            @Option(value = "pass", label = "XDP_PASS: the kernel routes every rewritten packet")},
+            description = "How rewritten packets leave; applies when the stage is next loaded.")
+    String forwarding() default "redirect";
+
+    @AttributeDefinition(name = "Connection table size", description = "Flows the LRU connection table holds; applies when the stage is next loaded.")
+    int flowTableSize() default 262144;
+
+    @AttributeDefinition(name = "TCP idle timeout (s)")
+    int tcpIdleSeconds() default 300;
+
+    @AttributeDefinition(name = "UDP idle timeout (s)")
+    int udpIdleSeconds() default 30;
+
+    @AttributeDefinition(name = "Closed flow linger (s)", description = "How long a flow stays after FIN both ways or RST.")
+    int closedLingerSeconds() default 10;
+
+    @AttributeDefinition(name = "Sweep interval (s)", description = "How often expired flows are removed and live flows recounted.")
+    int sweepIntervalSeconds() default 5;
+}

@@ -1,0 +1,77 @@
+package io.deetune.lb.internal;
+
+import io.deetune.lb.HealthCheck;
+import io.deetune.lb.LoadBalancer;
+import io.deetune.lb.VirtualService;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code io.deetune.lb.service} factory configuration, applied to the load balancer and re-applied live on
+ * every change. A configuration that does not validate is logged with the field at fault and changes nothing.
+ */
+@Component(configurationPid = "io.deetune.lb.service", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = ServiceConfig.class, factory = true)
+public final class LbServiceConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LbServiceConfiguration.class);
+
+    private final LoadBalancer loadBalancer;
+    private String applied;
+
+    @Activate
+    public LbServiceConfiguration(@Reference LoadBalancer loadBalancer, ServiceConfig config, Map<String, Object> properties) {
+        this.loadBalancer = loadBalancer;
+        modified(config, properties);
+    }
+
+    @Modified
+    void modified(ServiceConfig config, Map<String, Object> properties) {
+        VirtualService service;
+        try {
+            service = Specs.service(name(config, properties), config.vip(), config.port(), config.protocol(), config.algorithm(),
+                    config.backends(), new HealthCheck(config.healthCheck(), config.healthPath(), config.healthIntervalMillis(),
+                            config.healthTimeoutMillis(), config.healthFall(), config.healthRise()));
+            loadBalancer.putService(service);
+        } catch (RuntimeException e) {
+            LOG.error("lb: configuration {} rejected, running configuration unchanged: {}", properties.get("service.pid"), e.getMessage());
+            return;
+        }
+        if (applied != null && !applied.equals(service.name())) {
+            loadBalancer.removeService(applied);
+        }
+        applied = service.name();
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (applied != null) {
+            loadBalancer.removeService(applied);
+        }
+    }
+
+    /** The name property, else the suffix of Karaf's file name {@code io.deetune.lb.service-<name>.cfg}. */
+    static String name(ServiceConfig config, Map<String, Object> properties) {
+        if (!config.name().isBlank()) {
+            return config.name().trim();
+        }
+        Object file = properties.get("felix.fileinstall.filename");
+        if (file != null) {
+            String f = file.toString();
+            String base = f.substring(f.lastIndexOf('/') + 1).replaceFirst("\\.cfg$", "");
+            int dash = base.indexOf('-');
+            if (dash > 0) {
+                return base.substring(dash + 1);
+            }
+        }
+        return String.valueOf(properties.get("service.pid"));
+    }
+}

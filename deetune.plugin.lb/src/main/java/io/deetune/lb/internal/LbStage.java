@@ -1,0 +1,215 @@
+package io.deetune.lb.internal;
+
+import io.deetune.bpf.BpfObject;
+import io.deetune.core.api.Stage;
+import io.deetune.core.api.StageMaps;
+import io.deetune.lb.Backend;
+import io.deetune.lb.Flow;
+import io.deetune.lb.LoadBalancer;
+import io.deetune.lb.ServiceStatus;
+import io.deetune.lb.VirtualService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load balancer stage: gives the core its eBPF object (XDP, priority 400: after ids, firewall and rate
+ * limiting), and is the {@link LoadBalancer} service that commands, configuration files and other bundles use.
+ */
+@Component(service = {Stage.class, LoadBalancer.class}, configurationPid = "io.deetune.lb",
+        property = {Stage.NAME + "=lb", Stage.PRIORITY + ":Integer=400", Stage.HOOK + "=xdp"})
+@Designate(ocd = LbConfig.class)
+public final class LbStage implements Stage, LoadBalancer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LbStage.class);
+    static final String OBJECT = "bpf/lb.bpf.o";
+    static final String PROGRAM = "lb_xdp";
+    /** Topics of the OSGi events posted when a backend's health changes. */
+    public static final String TOPIC_BACKEND_DOWN = "io/deetune/lb/backend/DOWN";
+    public static final String TOPIC_BACKEND_UP = "io/deetune/lb/backend/UP";
+
+    private final LbEngine engine = new LbEngine(this::healthChanged);
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("deetune-lb-sweep").daemon(true).factory());
+    private volatile LbConfig config;
+    private HealthMonitor health;
+    private ScheduledFuture<?> sweep;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin eventAdmin;
+
+    @Activate
+    public LbStage(LbConfig config) {
+        apply(config);
+    }
+
+    @Modified
+    synchronized void apply(LbConfig newConfig) {
+        LbConfig old = this.config;
+        this.config = newConfig;
+        if (old == null || !old.namespace().equals(newConfig.namespace())) {
+            closeHealth();
+            health = new HealthMonitor(engine, newConfig.namespace());
+        }
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+        long every = Math.max(1, newConfig.sweepIntervalSeconds());
+        sweep = sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
+        if (old != null && (!old.forwarding().equals(newConfig.forwarding()) || old.flowTableSize() != newConfig.flowTableSize())) {
+            LOG.info("lb: forwarding '{}' and connection table size {} apply when the stage is next loaded",
+                    newConfig.forwarding(), newConfig.flowTableSize());
+        }
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        closeHealth();
+        sweeper.shutdownNow();
+    }
+
+    private void closeHealth() {
+        if (health != null) {
+            try {
+                health.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            health = null;
+        }
+    }
+
+    private void sweep() {
+        LbConfig c = config;
+        try {
+            int expired = engine.sweep(Duration.ofSeconds(c.tcpIdleSeconds()), Duration.ofSeconds(c.udpIdleSeconds()),
+                    Duration.ofSeconds(c.closedLingerSeconds()));
+            if (expired > 0) {
+                LOG.debug("lb: expired {} flow(s)", expired);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("lb: connection table sweep failed", e);
+        }
+    }
+
+    private void healthChanged(String service, Backend backend, boolean healthy, String reason) {
+        if (healthy) {
+            LOG.info("lb: backend {} of service '{}' is healthy again and takes new flows ({})", backend.endpoint(), service, reason);
+        } else {
+            LOG.warn("lb: backend {} of service '{}' failed its health check, its flows move to the others ({})", backend.endpoint(), service, reason);
+        }
+        EventAdmin events = eventAdmin;
+        if (events != null) {
+            events.postEvent(new Event(healthy ? TOPIC_BACKEND_UP : TOPIC_BACKEND_DOWN, Map.of(
+                    "service", service, "backend", backend.endpoint(), "address", backend.address().getHostAddress(),
+                    "port", backend.port(), "reason", reason)));
+        }
+    }
+
+    // --- Stage ---
+
+    @Override
+    public byte[] object() {
+        try (InputStream in = LbStage.class.getClassLoader().getResourceAsStream(OBJECT)) {
+            if (in == null) {
+                throw new IllegalStateException("the load balancer bundle lacks " + OBJECT);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + OBJECT, e);
+        }
+    }
+
+    @Override
+    public String program() {
+        return PROGRAM;
+    }
+
+    @Override
+    public void configure(BpfObject object) {
+        LbConfig c = config;
+        boolean redirect = !"pass".equalsIgnoreCase(c.forwarding());
+        object.setConstant("lb_fib_redirect", new byte[] {(byte) (redirect ? 1 : 0)});
+        object.setMaxEntries("lb_flows", c.flowTableSize());
+        object.setMaxEntries("lb_replies", c.flowTableSize());
+    }
+
+    @Override
+    public void loaded(StageMaps maps) {
+        engine.attach(maps::map);
+        LOG.info("lb: stage loaded, {} service(s) written to its maps", engine.services().size());
+    }
+
+    @Override
+    public void unloading(StageMaps maps) {
+        engine.detach();
+    }
+
+    // --- LoadBalancer ---
+
+    @Override
+    public void putService(VirtualService service) {
+        engine.putService(service);
+    }
+
+    @Override
+    public boolean removeService(String name) {
+        return engine.removeService(name);
+    }
+
+    @Override
+    public Optional<VirtualService> service(String name) {
+        return engine.service(name);
+    }
+
+    @Override
+    public List<VirtualService> services() {
+        return engine.services();
+    }
+
+    @Override
+    public void addBackend(String service, Backend backend) {
+        engine.addBackend(service, backend);
+    }
+
+    @Override
+    public boolean removeBackend(String service, InetAddress address, int port) {
+        return engine.removeBackend(service, address, port);
+    }
+
+    @Override
+    public void setWeight(String service, InetAddress address, int port, int weight) {
+        engine.setWeight(service, address, port, weight);
+    }
+
+    @Override
+    public List<ServiceStatus> status() {
+        return engine.status();
+    }
+
+    @Override
+    public List<Flow> flows(String service) {
+        return engine.flows(service);
+    }
+}

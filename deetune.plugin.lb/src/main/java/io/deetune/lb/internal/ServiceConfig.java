@@ -1,0 +1,50 @@
+package io.deetune.lb.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** One virtual service ({@code etc/io.deetune.lb.service-<name>.cfg}). */
+@ObjectClassDefinition(id = "io.deetune.lb.service", name = "DeeTune load balancer service",
+        description = "A VIP, port and protocol balanced over backends.")
+public @interface ServiceConfig {
+
+    @AttributeDefinition(name = "Name", required = false, description = "Defaults to the configuration file's suffix (io.deetune.lb.service-<name>.cfg).")
+    String name() default "";
+
+    @AttributeDefinition(name = "VIP", description = "The virtual IP address (IPv4 or IPv6) clients connect to.")
+    String vip();
+
+    @AttributeDefinition(name = "Port", min = "1", max = "65535")
+    int port();
+
+    @AttributeDefinition(name = "Protocol", options = {@Option(value = "tcp"), @Option(value = "udp")})
+    String protocol() default "tcp";
+
+    @AttributeDefinition(name = "Algorithm", options = {
+            @Option(value = "round-robin"), @Option(value = "weighted-round-robin"), @Option(value = "least-connections"),
+            @Option(value = "source-hash"), @Option(value = "maglev")})
+    String algorithm() default "round-robin";
+
+    @AttributeDefinition(name = "Backends", required = false, cardinality = 64,
+            description = "address:port with an optional weight, e.g. '10.0.1.2:8080 weight=3' ([address]:port for IPv6).")
+    String[] backends() default {};
+
+    @AttributeDefinition(name = "Health check", options = {@Option(value = "none"), @Option(value = "tcp"), @Option(value = "http")})
+    String healthCheck() default "none";
+
+    @AttributeDefinition(name = "Health check HTTP path")
+    String healthPath() default "/";
+
+    @AttributeDefinition(name = "Health check interval (ms)")
+    long healthIntervalMillis() default 1000;
+
+    @AttributeDefinition(name = "Health check timeout (ms)")
+    long healthTimeoutMillis() default 500;
+
+    @AttributeDefinition(name = "Failures before a backend is taken out")
+    int healthFall() default 2;
+
+    @AttributeDefinition(name = "Successes before a backend returns")
+    int healthRise() default 2;
+}
