@@ -1,0 +1,125 @@
+package io.deetune.lb.internal;
+
+import com.sun.net.httpserver.HttpServer;
+import io.deetune.bpf.BpfLink;
+import io.deetune.bpf.BpfObject;
+import io.deetune.bpf.BpfProgram;
+import io.deetune.bpf.NetNs;
+import io.deetune.bpf.XdpMode;
+import io.deetune.bpf.testing.NetLab;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The load balancer testbed: client ns -- LB ns -- three backend ns (one veth each), the LB routing between them.
+ * The stage program is attached straight to the LB's interfaces (no core pipeline yet); backends run JDK HTTP
+ * servers that answer with their own name.
+ */
+final class LbLab implements AutoCloseable {
+
+    static final String VIP = "10.0.0.100";
+    static final int BACKEND_PORT = 8080;
+    /** Client addresses on the client's veth (for source-hash). */
+    static final List<String> CLIENTS = List.of("10.10.0.2", "10.10.0.3", "10.10.0.4");
+
+    final NetLab lab = new NetLab();
+    final String client = lab.namespace("client");
+    final String lb = lab.namespace("lb");
+    final List<String> backends = new ArrayList<>();
+    final List<String> backendAddresses = new ArrayList<>();
+    final List<String> lbInterfaces = new ArrayList<>(List.of("lb-c"));
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<BpfLink> links = new ArrayList<>();
+
+    LbLab() {
+        lab.veth(client, "c0", CLIENTS.getFirst() + "/24", lb, "lb-c", "10.10.0.1/24");
+        for (String extra : CLIENTS.subList(1, CLIENTS.size())) {
+            lab.exec(client, "ip", "addr", "add", extra + "/24", "dev", "c0");
+        }
+        lab.exec(client, "ip", "route", "add", "default", "via", "10.10.0.1");
+        // XDP_REDIRECT into a veth delivers only when its peer has GRO on (or an XDP program): see DESIGN.md.
+        lab.exec(client, "ethtool", "-K", "c0", "gro", "on");
+        for (int i = 1; i <= 3; i++) {
+            String ns = lab.namespace("b" + i);
+            String address = "10.11." + i + ".2";
+            lab.veth(lb, "lb-b" + i, "10.11." + i + ".1/24", ns, "b" + i, address + "/24");
+            lab.exec(ns, "ip", "route", "add", "default", "via", "10.11." + i + ".1");
+            lab.exec(ns, "ethtool", "-K", "b" + i, "gro", "on");
+            backends.add(ns);
+            backendAddresses.add(address);
+            lbInterfaces.add("lb-b" + i);
+            servers.add(null);
+        }
+        lab.exec(lb, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    }
+
+    /** Attaches the stage's program to every LB interface (native XDP on veth). */
+    void attach(BpfObject object) {
+        BpfProgram program = object.program("lb_xdp");
+        for (String ifname : lbInterfaces) {
+            links.add(NetNs.get(lb, () -> program.attachXdp(NetNs.ifindexHere(ifname, lb), XdpMode.NATIVE)));
+        }
+    }
+
+    void detach() {
+        links.forEach(BpfLink::close);
+        links.clear();
+    }
+
+    /** Starts backend i's HTTP server (answers its name, e.g. "b1"). */
+    void startServer(int i) {
+        String name = "b" + (i + 1);
+        HttpServer server = NetNs.get(backends.get(i), () -> {
+            try {
+                return HttpServer.create(new InetSocketAddress(backendAddresses.get(i), BACKEND_PORT), 64);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        server.createContext("/", exchange -> {
+            byte[] body = name.getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        servers.set(i, server);
+    }
+
+    void stopServer(int i) {
+        HttpServer server = servers.set(i, null);
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    /** One HTTP/1.0 request on a new connection from {@code source} (an address of the client) to the VIP. */
+    static String get(String source, int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.ofLiteral(source), 0));
+            socket.connect(new InetSocketAddress(InetAddress.ofLiteral(VIP), port), 2000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            if (!response.startsWith("HTTP/1.1 200")) {
+                throw new IOException("unexpected response: " + response);
+            }
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    @Override
+    public void close() {
+        detach();
+        for (int i = 0; i < servers.size(); i++) {
+            stopServer(i);
+        }
+        lab.close();
+    }
+}

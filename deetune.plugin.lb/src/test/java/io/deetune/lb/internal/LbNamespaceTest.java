@@ -1,0 +1,204 @@
+package io.deetune.lb.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deetune.bpf.BpfObject;
+import io.deetune.bpf.NetNs;
+import io.deetune.lb.Algorithm;
+import io.deetune.lb.Backend;
+import io.deetune.lb.HealthCheck;
+import io.deetune.lb.Protocol;
+import io.deetune.lb.VirtualService;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Real HTTP traffic: client namespace -> the stage on the LB namespace's interfaces -> three backend namespaces. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LbNamespaceTest {
+
+    private LbLab lab;
+    private BpfObject object;
+    private LbEngine engine;
+    private final List<String> healthEvents = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void buildLab() {
+        lab = new LbLab();
+        for (int i = 0; i < 3; i++) {
+            lab.startServer(i);
+        }
+    }
+
+    @AfterAll
+    void tearDown() {
+        lab.close();
+    }
+
+    private void load(boolean fibRedirect) {
+        object = LbObjects.load(fibRedirect);
+        engine = new LbEngine((service, backend, healthy, reason) -> healthEvents.add(backend.endpoint() + (healthy ? " up" : " down")));
+        engine.attach(object::map);
+        lab.attach(object);
+    }
+
+    @AfterEach
+    void unload() {
+        lab.detach();
+        if (object != null) {
+            object.close();
+        }
+        for (int i = 0; i < 3; i++) {
+            lab.stopServer(i);
+            lab.startServer(i);
+        }
+        healthEvents.clear();
+    }
+
+    private VirtualService web(Algorithm algorithm, HealthCheck check, int... weights) {
+        List<Backend> backends = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            backends.add(new Backend(InetAddress.ofLiteral(lab.backendAddresses.get(i)), LbLab.BACKEND_PORT, weights.length > i ? weights[i] : 1));
+        }
+        return new VirtualService("web", InetAddress.ofLiteral(LbLab.VIP), 80, Protocol.TCP, algorithm, backends, check);
+    }
+
+    /** Sends {@code count} requests, each on a new connection, from {@code source}; counts answers by backend. */
+    private Map<String, Integer> requests(String source, int count) {
+        return NetNs.get(lab.client, () -> {
+            Map<String, Integer> answers = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                try {
+                    answers.merge(LbLab.get(source, 80), 1, Integer::sum);
+                } catch (IOException e) {
+                    throw new AssertionError("request " + i + " from " + source + " failed", e);
+                }
+            }
+            return answers;
+        });
+    }
+
+    @ParameterizedTest(name = "fib redirect {0}")
+    @ValueSource(booleans = {true, false})
+    void roundRobinSpreadsRequestsExactlyEvenly(boolean fibRedirect) {
+        load(fibRedirect);
+        engine.putService(web(Algorithm.ROUND_ROBIN, HealthCheck.NONE));
+        assertEquals(Map.of("b1", 100, "b2", 100, "b3", 100), requests(LbLab.CLIENTS.getFirst(), 300));
+        assertEquals(300, engine.status().getFirst().newFlows());
+    }
+
+    @Test
+    void weightedRoundRobinIsProportional() {
+        load(true);
+        engine.putService(web(Algorithm.WEIGHTED_ROUND_ROBIN, HealthCheck.NONE, 1, 2, 3));
+        assertEquals(Map.of("b1", 50, "b2", 100, "b3", 150), requests(LbLab.CLIENTS.getFirst(), 300));
+    }
+
+    @Test
+    void sourceHashKeepsEachClientOnOneBackend() {
+        load(true);
+        engine.putService(web(Algorithm.SOURCE_HASH, HealthCheck.NONE));
+        for (String client : LbLab.CLIENTS) {
+            Map<String, Integer> answers = requests(client, 100);
+            assertEquals(1, answers.size(), client + " stays on one backend: " + answers);
+        }
+    }
+
+    @Test
+    void maglevSpreadsNewConnections() {
+        load(true);
+        engine.putService(web(Algorithm.MAGLEV, HealthCheck.NONE));
+        Map<String, Integer> answers = requests(LbLab.CLIENTS.getFirst(), 300);
+        assertEquals(3, answers.size(), answers.toString());
+        // Binomial(300, 1/3): 100 +- 8; 60..140 is five standard deviations.
+        answers.values().forEach(n -> assertTrue(n >= 60 && n <= 140, answers.toString()));
+    }
+
+    @Test
+    void leastConnectionsSpreadsConcurrentConnections() throws Exception {
+        load(true);
+        engine.putService(web(Algorithm.LEAST_CONNECTIONS, HealthCheck.NONE));
+        // 30 connections held open at once: each new one goes to the backend with the fewest live flows.
+        List<java.net.Socket> open = NetNs.get(lab.client, () -> {
+            List<java.net.Socket> sockets = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                java.net.Socket s = new java.net.Socket();
+                try {
+                    s.connect(new java.net.InetSocketAddress(LbLab.VIP, 80), 2000);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+                sockets.add(s);
+            }
+            return sockets;
+        });
+        Map<String, Long> active = new HashMap<>();
+        engine.status().getFirst().backends().forEach(b -> active.put(b.backend().address().getHostAddress(), b.activeFlows()));
+        for (java.net.Socket s : open) {
+            s.close();
+        }
+        assertEquals(Map.of("10.11.1.2", 10L, "10.11.2.2", 10L, "10.11.3.2", 10L), active);
+    }
+
+    @Test
+    void aKilledBackendCostsNoRequestOnceTheHealthCheckReacted() throws Exception {
+        load(true);
+        engine.putService(web(Algorithm.ROUND_ROBIN, HealthCheck.tcp(100, 200, 2, 2)));
+        try (HealthMonitor monitor = new HealthMonitor(engine, lab.lb)) {
+            List<String> log = new CopyOnWriteArrayList<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicBoolean down = new AtomicBoolean();
+            Thread load = Thread.ofPlatform().start(() -> NetNs.run(lab.client, () -> {
+                while (running.get()) {
+                    boolean reacted = down.get();
+                    try {
+                        log.add((reacted ? "after " : "before ") + LbLab.get(LbLab.CLIENTS.getFirst(), 80));
+                    } catch (IOException e) {
+                        log.add((reacted ? "after " : "before ") + "FAILED " + e.getMessage());
+                    }
+                }
+            }));
+            while (log.size() < 60) {
+                Thread.sleep(10);
+            }
+            lab.stopServer(1);
+            while (!healthEvents.contains("10.11.2.2:8080 down")) {
+                Thread.sleep(10);
+            }
+            down.set(true);
+            int mark = log.size();
+            while (log.size() < mark + 150) {
+                Thread.sleep(10);
+            }
+            running.set(false);
+            load.join();
+            List<String> after = log.stream().filter(l -> l.startsWith("after ")).toList();
+            assertTrue(after.size() >= 150);
+            assertTrue(after.stream().noneMatch(l -> l.contains("FAILED")), "no failed request after the health check reacted: "
+                    + after.stream().filter(l -> l.contains("FAILED")).limit(3).toList());
+            assertTrue(after.stream().noneMatch(l -> l.equals("after b2")), "the dead backend gets no request");
+            long failedBefore = log.stream().filter(l -> l.startsWith("before FAILED")).count();
+            System.out.println("lb failover: " + failedBefore + " request(s) failed between the kill and the health check's reaction");
+
+            // The backend returns once it passes again.
+            lab.startServer(1);
+            while (!healthEvents.contains("10.11.2.2:8080 up")) {
+                Thread.sleep(10);
+            }
+            assertEquals(Map.of("b1", 1, "b2", 1, "b3", 1), requests(LbLab.CLIENTS.getFirst(), 3));
+        }
+    }
+}
