@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Load balancer benchmark (./deetune bench lb): DeeTune's XDP load balancer against HAProxy (TCP mode) and
+# nftables DNAT load balancing, plus the ceiling (client straight to one backend through the LB's plain routing),
+# on one namespace testbed: client ns -> LB ns -> three backend ns running nginx. Two loads from the client: wrk
+# keep-alive requests (req/s, p50, p99) and wrk with 'Connection: close' (new connections/s). Also the stage's
+# in-kernel ns/packet (BPF_PROG_TEST_RUN). Ends with one RESULT line (DeeTune divided by the peer).
+#
+# Environment: LB_BENCH_SECONDS (default 10) per run, LB_BENCH_CONNECTIONS (32), MAVEN_REPO_LOCAL (a Maven
+# repository to use instead of ~/.m2/repository).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+SECONDS_PER_RUN=${LB_BENCH_SECONDS:-10}
+CONNECTIONS=${LB_BENCH_CONNECTIONS:-32}
+MVN=(mvn -B -ntp -q ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL})
+WORK=$(mktemp -d /tmp/deetune-lb-bench.XXXXXX)
+TAG=$(printf '%04x' $((RANDOM % 65536)))
+NS_CLIENT=lbb-client-$TAG NS_LB=lbb-lb-$TAG
+NS_B=(lbb-b1-$TAG lbb-b2-$TAG lbb-b3-$TAG)
+BACKENDS=(10.11.1.2 10.11.2.2 10.11.3.2)
+VIP_DEETUNE=10.0.0.100 VIP_HAPROXY=10.0.0.101 VIP_NFT=10.0.0.102
+
+log() { printf '[bench lb] %s\n' "$*" >&2; }
+[ "$(id -u)" -eq 0 ] || { log "run as root (namespaces, XDP)"; exit 1; }
+
+missing=()
+for pkg in nginx haproxy wrk nftables ethtool; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+LB_PID=""
+cleanup() {
+  set +e
+  [ -n "$LB_PID" ] && kill "$LB_PID" 2>/dev/null && wait "$LB_PID" 2>/dev/null
+  for pidfile in "$WORK"/*.pid; do [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null; done
+  sleep 0.5
+  for ns in "$NS_CLIENT" "$NS_LB" "${NS_B[@]}"; do ip netns del "$ns" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log "building deetune.plugin.lb"
+"${MVN[@]}" install -pl deetune.plugin.lb -am -DskipTests >&2
+"${MVN[@]}" -f deetune.plugin.lb/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+CLASSPATH="deetune.plugin.lb/target/test-classes:deetune.plugin.lb/target/classes:$(cat "$WORK/cp.txt")"
+
+log "in-kernel ns/packet (BPF_PROG_TEST_RUN)"
+"${MVN[@]}" -f deetune.plugin.lb/pom.xml surefire:test -Dtest=LbKernelBenchmark -Dsurefire.failIfNoSpecifiedTests=false >&2
+KERNEL=$(cat deetune.plugin.lb/target/lb-kernel.txt)
+
+log "testbed: $NS_CLIENT -> $NS_LB -> ${NS_B[*]}"
+for ns in "$NS_CLIENT" "$NS_LB" "${NS_B[@]}"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
+veth() { # ns_a if_a cidr_a ns_b if_b cidr_b
+  ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+  ip -n "$1" addr add "$3" dev "$2"; ip -n "$4" addr add "$6" dev "$5"
+  ip -n "$1" link set "$2" up; ip -n "$4" link set "$5" up
+  # Full checksums on the wire, as a NIC delivers them; GRO so XDP_REDIRECT into the peer delivers (DESIGN.md).
+  for side in "$1 $2" "$4 $5"; do
+    set -- $side
+    ip netns exec "$1" ethtool -K "$2" tx off gro on >/dev/null
+  done
+}
+veth "$NS_CLIENT" c0 10.10.0.2/24 "$NS_LB" lb-c 10.10.0.1/24
+ip -n "$NS_CLIENT" route add default via 10.10.0.1
+for i in 1 2 3; do
+  veth "$NS_LB" "lb-b$i" "10.11.$i.1/24" "${NS_B[$((i-1))]}" "b$i" "10.11.$i.2/24"
+  ip -n "${NS_B[$((i-1))]}" route add default via "10.11.$i.1"
+done
+ip netns exec "$NS_LB" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$NS_LB" addr add "$VIP_HAPROXY/32" dev lo
+
+for i in 1 2 3; do
+  cat > "$WORK/nginx-b$i.conf" <<NGINX
+worker_processes 1;
+pid $WORK/nginx-b$i.pid;
+error_log $WORK/nginx-b$i.err;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  server { listen ${BACKENDS[$((i-1))]}:8080 backlog=8192; location / { return 200 "b$i\n"; } }
+}
+NGINX
+  ip netns exec "${NS_B[$((i-1))]}" nginx -c "$WORK/nginx-b$i.conf"
+done
+
+cat > "$WORK/haproxy.cfg" <<HAPROXY
+global
+  maxconn 4000
+  nbthread 1
+  pidfile $WORK/haproxy.pid
+defaults
+  mode tcp
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+frontend vip
+  bind $VIP_HAPROXY:80
+  default_backend nginx
+backend nginx
+  balance roundrobin
+  server b1 ${BACKENDS[0]}:8080
+  server b2 ${BACKENDS[1]}:8080
+  server b3 ${BACKENDS[2]}:8080
+HAPROXY
+ip netns exec "$NS_LB" haproxy -f "$WORK/haproxy.cfg" -D
+
+# nftables: round-robin DNAT of the VIP to the three backends (numgen), conntrack does the return path.
+ip netns exec "$NS_LB" nft -f - <<NFT
+table ip deetune_bench {
+  chain prerouting {
+    type nat hook prerouting priority dstnat;
+    ip daddr $VIP_NFT tcp dport 80 dnat ip to numgen inc mod 3 map { 0 : ${BACKENDS[0]} . 8080, 1 : ${BACKENDS[1]} . 8080, 2 : ${BACKENDS[2]} . 8080 }
+  }
+}
+NFT
+
+start_deetune() { # forwarding mode
+  mkfifo "$WORK/lb.in"
+  java --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH" io.deetune.lb.internal.LbBenchMain "$NS_LB" "$1" round-robin \
+    "$VIP_DEETUNE:80" lb-c,lb-b1,lb-b2,lb-b3 "${BACKENDS[0]}:8080" "${BACKENDS[1]}:8080" "${BACKENDS[2]}:8080" \
+    < "$WORK/lb.in" > "$WORK/lb.out" 2> "$WORK/lb.err" &
+  LB_PID=$!
+  exec 7> "$WORK/lb.in"
+  for _ in $(seq 100); do grep -q READY "$WORK/lb.out" 2>/dev/null && return 0; sleep 0.1; done
+  log "DeeTune did not start: $(cat "$WORK/lb.err")"; exit 1
+}
+stop_deetune() {
+  exec 7>&-
+  wait "$LB_PID" || true
+  LB_PID=""
+  rm -f "$WORK/lb.in"
+}
+
+to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 1.01s) -> ms
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+
+declare -A RPS P50 P99 CPS ERRS
+run_wrk() { # name url
+  local name=$1 url=$2 out
+  ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null 2>&1 || true # warm-up
+  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url")
+  RPS[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  P50[$name]=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+  P99[$name]=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+  ERRS[$name]=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
+  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H 'Connection: close' "$url")
+  CPS[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  ERRS[$name]+=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
+  log "$(printf '%-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s %s' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${CPS[$name]}" "${ERRS[$name]}")"
+}
+
+run_wrk direct "http://${BACKENDS[0]}:8080/"
+start_deetune redirect
+run_wrk deetune-redirect "http://$VIP_DEETUNE/"
+stop_deetune
+start_deetune pass
+run_wrk deetune-pass "http://$VIP_DEETUNE/"
+stop_deetune
+run_wrk haproxy "http://$VIP_HAPROXY/"
+run_wrk nftables "http://$VIP_NFT/"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
+
+echo "## Load balancer (bench/lb.sh, $(date -u +%Y-%m-%d), wrk 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, 3 nginx backends)"
+echo
+echo "| target | keep-alive req/s | p50 ms | p99 ms | new connections/s |"
+echo "|---|---:|---:|---:|---:|"
+for name in direct deetune-redirect deetune-pass haproxy nftables; do
+  echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${CPS[$name]} |"
+done
+echo
+echo "In-kernel cost of the stage (BPF_PROG_TEST_RUN):"
+echo
+echo '```'
+echo "$KERNEL"
+echo '```'
+echo
+D=deetune-redirect
+echo "RESULT lb rps_vs_haproxy=$(ratio "${RPS[$D]}" "${RPS[haproxy]}") rps_vs_nft=$(ratio "${RPS[$D]}" "${RPS[nftables]}") p99_vs_haproxy=$(ratio "${P99[$D]}" "${P99[haproxy]}") p99_vs_nft=$(ratio "${P99[$D]}" "${P99[nftables]}") cps_vs_nft=$(ratio "${CPS[$D]}" "${CPS[nftables]}")"
