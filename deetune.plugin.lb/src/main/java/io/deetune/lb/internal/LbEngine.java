@@ -1,6 +1,7 @@
 package io.deetune.lb.internal;
 
 import io.deetune.bpf.BpfMap;
+import io.deetune.bpf.Codec;
 import io.deetune.lb.Backend;
 import io.deetune.lb.BackendStatus;
 import io.deetune.lb.Flow;
@@ -46,17 +47,104 @@ public final class LbEngine implements LoadBalancer {
     private final BitSet usedBackendIds = new BitSet(LbLimits.MAX_BACKENDS);
     private int nextBackendId;
     private LbMaps maps;
+    /**
+     * What the maps held when they were attached (pinned state of an earlier run) and no configured service has
+     * claimed yet: VIPs with their service id, and backend ids with their entry. They keep serving until claimed
+     * by a service with the same VIP or backend, or until {@link #orphanDeadlineNanos}, when the sweep removes them.
+     */
+    private final Map<VipKey, Integer> orphanServices = new HashMap<>();
+    private final Map<Integer, BackendEntry> orphanBackends = new HashMap<>();
+    private long orphanDeadlineNanos;
+    private final Duration orphanGrace;
 
     public LbEngine(HealthListener healthListener) {
-        this.healthListener = healthListener;
+        this(healthListener, Duration.ofMinutes(1));
     }
 
-    /** Uses the stage's maps from now on and writes every service into them. */
+    /** {@code orphanGrace}: how long state found in the maps waits for its service's configuration to return. */
+    public LbEngine(HealthListener healthListener, Duration orphanGrace) {
+        this.healthListener = healthListener;
+        this.orphanGrace = orphanGrace;
+    }
+
+    /**
+     * Uses the stage's maps from now on and writes every service into them. Maps that already hold services (pinned
+     * by an earlier run of the JVM or an earlier version of the bundle) are adopted: a service keeps the kernel id
+     * its VIP had and each backend the id its address and port had, so established flows stay on their backends.
+     */
     public synchronized void attach(Function<String, BpfMap> mapsByName) {
         maps = new LbMaps(mapsByName);
-        for (Installed installed : services.values()) {
-            write(installed, null);
+        orphanServices.clear();
+        orphanBackends.clear();
+        maps.services.entries().forEach((vip, entry) -> orphanServices.put(vip, entry.id()));
+        for (int id = 0; id < LbLimits.MAX_BACKENDS; id++) {
+            int backendId = id;
+            maps.backends.get(id).filter(b -> b.port() != 0).ifPresent(b -> orphanBackends.put(backendId, b));
         }
+        orphanDeadlineNanos = System.nanoTime() + orphanGrace.toNanos();
+        usedBackendIds.clear();
+        orphanBackends.keySet().forEach(usedBackendIds::set);
+        Set<String> down = new HashSet<>();
+        List<Installed> configured = new ArrayList<>(services.values());
+        for (Installed installed : configured) {
+            installed.backendIds().forEach((endpoint, id) -> {
+                if (unhealthy.contains(id)) {
+                    down.add(installed.spec().name() + " " + endpoint);
+                }
+            });
+        }
+        unhealthy.clear();
+        services.clear();
+        for (Installed old : configured) {
+            Installed adopted = assignIds(old.spec(), null);
+            adopted.backendIds().forEach((endpoint, id) -> {
+                if (down.contains(old.spec().name() + " " + endpoint)) {
+                    unhealthy.add(id);
+                }
+            });
+            services.put(adopted.spec().name(), adopted);
+            write(adopted, null);
+        }
+        if (!orphanServices.isEmpty() || !orphanBackends.isEmpty()) {
+            LOG.info("lb: adopted pinned state; {} VIP(s) and {} backend(s) not configured (yet) keep serving for {} s",
+                    orphanServices.size(), orphanBackends.size(), orphanGrace.toSeconds());
+        }
+    }
+
+    /**
+     * Kernel ids for a service: the previous installation's, else those its VIP and backends had in adopted maps,
+     * else free ones. Marks the chosen backend ids used.
+     */
+    private Installed assignIds(VirtualService service, Installed previous) {
+        VipKey vip = new VipKey(service.vip(), service.port(), service.protocol().number());
+        Integer adopted = previous != null ? Integer.valueOf(previous.id()) : orphanServices.remove(vip);
+        int id = adopted != null && services.values().stream().noneMatch(s -> s.id() == adopted && s != previous)
+                ? adopted : freeServiceId(service);
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (Backend backend : service.backends()) {
+            Integer existing = previous == null ? null : previous.backendIds().get(backend.endpoint());
+            if (existing == null) {
+                existing = claimOrphanBackend(backend);
+            }
+            if (existing == null) {
+                existing = allocateBackendId(service);
+                resetCounters(existing);
+            }
+            usedBackendIds.set(existing);
+            ids.put(backend.endpoint(), existing);
+        }
+        return new Installed(service, id, ids);
+    }
+
+    private Integer claimOrphanBackend(Backend backend) {
+        for (Map.Entry<Integer, BackendEntry> orphan : orphanBackends.entrySet()) {
+            BackendEntry entry = orphan.getValue();
+            if (entry.address().equals(backend.address()) && entry.port() == backend.port()) {
+                orphanBackends.remove(orphan.getKey());
+                return orphan.getKey();
+            }
+        }
+        return null;
     }
 
     /** The stage is being unloaded: stop writing (the pinned maps keep the data path as it is). */
@@ -73,30 +161,29 @@ public final class LbEngine implements LoadBalancer {
         Specs.validate(service);
         checkCollision(service);
         Installed previous = services.get(service.name());
-        int id = previous != null ? previous.id() : freeServiceId(service);
-        Map<String, Integer> ids = new LinkedHashMap<>();
-        BitSet allocated = new BitSet();
-        for (Backend backend : service.backends()) {
-            Integer existing = previous == null ? null : previous.backendIds().get(backend.endpoint());
-            if (existing == null) {
-                existing = allocateBackendId(service, allocated);
-                allocated.set(existing);
-            }
-            ids.put(backend.endpoint(), existing);
-        }
-        Installed installed = new Installed(service, id, ids);
+        BitSet usedBefore = (BitSet) usedBackendIds.clone();
+        Map<VipKey, Integer> orphanServicesBefore = new HashMap<>(orphanServices);
+        Map<Integer, BackendEntry> orphanBackendsBefore = new HashMap<>(orphanBackends);
+        Installed installed;
         try {
+            installed = assignIds(service, previous);
             write(installed, previous);
         } catch (RuntimeException e) {
+            usedBackendIds.clear();
+            usedBackendIds.or(usedBefore);
+            orphanServices.putAll(orphanServicesBefore);
+            orphanBackends.putAll(orphanBackendsBefore);
+            if (e instanceof LbConfigException config) {
+                throw config;
+            }
             if (previous != null) {
                 rewriteQuietly(previous);
             }
             throw new IllegalStateException("service '" + service.name() + "': writing the kernel maps failed, kept the previous configuration: " + e.getMessage(), e);
         }
-        usedBackendIds.or(allocated);
         if (previous != null) {
             for (Map.Entry<String, Integer> old : previous.backendIds().entrySet()) {
-                if (!ids.containsValue(old.getValue())) {
+                if (!installed.backendIds().containsValue(old.getValue())) {
                     releaseBackendId(old.getValue());
                 }
             }
@@ -216,6 +303,7 @@ public final class LbEngine implements LoadBalancer {
     private int freeServiceId(VirtualService service) {
         BitSet used = new BitSet();
         services.values().forEach(s -> used.set(s.id()));
+        orphanServices.values().forEach(used::set);
         int id = used.nextClearBit(0);
         if (id >= LbLimits.MAX_SERVICES) {
             throw new LbConfigException("service '" + service.name() + "'", "the load balancer holds at most "
@@ -225,16 +313,25 @@ public final class LbEngine implements LoadBalancer {
     }
 
     /** Backend ids rotate through the table, so a just-freed id is not reused while stale flows may name it. */
-    private int allocateBackendId(VirtualService service, BitSet allocated) {
+    private int allocateBackendId(VirtualService service) {
         for (int i = 0; i < LbLimits.MAX_BACKENDS; i++) {
             int id = (nextBackendId + i) % LbLimits.MAX_BACKENDS;
-            if (!usedBackendIds.get(id) && !allocated.get(id)) {
+            if (!usedBackendIds.get(id)) {
                 nextBackendId = (id + 1) % LbLimits.MAX_BACKENDS;
                 return id;
             }
         }
         throw new LbConfigException("service '" + service.name() + "'.backends", "the load balancer holds at most "
                 + LbLimits.MAX_BACKENDS + " backends over all services");
+    }
+
+    /** A fresh backend id starts with no live flows and zero counters (the id may have served before). */
+    private void resetCounters(int id) {
+        if (maps != null) {
+            maps.backendFlows.put(id, 0L);
+            byte[][] zero = new byte[BpfMap.possibleCpus()][Stats.CODEC.size()];
+            maps.backendStats.map().updatePerCpu(Codec.U32.toBytes(id), zero, BpfMap.ANY);
+        }
     }
 
     private void releaseBackendId(int id) {
@@ -258,9 +355,6 @@ public final class LbEngine implements LoadBalancer {
             int id = installed.backendIds().get(backend.endpoint());
             boolean up = !unhealthy.contains(id);
             maps.backends.put(id, new BackendEntry(backend.address(), backend.port(), up, backend.weight()));
-            if (previous == null || !previous.backendIds().containsValue(id)) {
-                maps.backendFlows.put(id, 0L);
-            }
             if (up && backend.weight() > 0) {
                 eligibleIds.add(id);
                 eligible.add(new Rings.Eligible(backend.endpoint(), backend.weight()));
@@ -352,6 +446,19 @@ public final class LbEngine implements LoadBalancer {
         return result;
     }
 
+    /** Pinned state whose configuration did not come back within the grace period leaves the data path. */
+    private void removeOrphans() {
+        orphanServices.keySet().forEach(maps.services::remove);
+        orphanBackends.keySet().forEach(id -> {
+            markDown(id);
+            usedBackendIds.clear(id);
+        });
+        LOG.info("lb: removed {} VIP(s) and {} backend(s) of an earlier run that no configuration claimed",
+                orphanServices.size(), orphanBackends.size());
+        orphanServices.clear();
+        orphanBackends.clear();
+    }
+
     private static FlowKey replyKey(FlowKey client, Backend backend) {
         return new FlowKey(backend.address(), client.source(), backend.port(), client.sourcePort(), client.protocol());
     }
@@ -369,6 +476,9 @@ public final class LbEngine implements LoadBalancer {
             return 0;
         }
         long now = System.nanoTime();
+        if (now - orphanDeadlineNanos > 0 && (!orphanServices.isEmpty() || !orphanBackends.isEmpty())) {
+            removeOrphans();
+        }
         Map<Integer, Backend> backendsById = new HashMap<>();
         Map<Integer, Long> live = new HashMap<>();
         for (Installed installed : services.values()) {
