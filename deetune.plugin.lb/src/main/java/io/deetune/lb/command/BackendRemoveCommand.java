@@ -1,33 +1,17 @@
 package io.deetune.lb.command;
 
 import io.deetune.lb.LbConfigException;
-import io.deetune.lb.LoadBalancer;
 import io.deetune.lb.internal.Specs;
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
 @Command(scope = "lb", name = "backend-remove", description = "Removes a backend from a service; its flows move to the others")
-public class BackendRemoveCommand implements Action {
-
-    @Reference
-    LoadBalancer loadBalancer;
-
-    @Argument(index = 0, name = "service", required = true)
-    @Completion(ServiceNameCompleter.class)
-    String service;
-
-    @Argument(index = 1, name = "address:port", required = true)
-    @Completion(BackendCompleter.class)
-    String endpoint;
+public class BackendRemoveCommand extends BackendCommand {
 
     @Override
     public Object execute() {
-        Specs.InetAddressAndPort at = Specs.endpoint("backend", endpoint);
+        Specs.InetAddressAndPort at = backend();
         if (!loadBalancer.removeBackend(service, at.address(), at.port())) {
             throw new LbConfigException("backend", "service '" + service + "' has no backend " + endpoint);
         }

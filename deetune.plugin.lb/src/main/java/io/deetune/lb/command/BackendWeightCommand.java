@@ -1,35 +1,20 @@
 package io.deetune.lb.command;
 
-import io.deetune.lb.LoadBalancer;
 import io.deetune.lb.internal.Specs;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
 @Command(scope = "lb", name = "backend-weight", description = "Sets a backend's weight (0 drains it)")
-public class BackendWeightCommand implements Action {
+public class BackendWeightCommand extends BackendCommand {
 
-    @Reference
-    LoadBalancer loadBalancer;
-
-    @Argument(index = 0, name = "service", required = true)
-    @Completion(ServiceNameCompleter.class)
-    String service;
-
-    @Argument(index = 1, name = "address:port", required = true)
-    @Completion(BackendCompleter.class)
-    String endpoint;
-
-    @Argument(index = 2, name = "weight", required = true)
+    @Argument(index = 2, name = "weight", required = true, description = "0..1000")
     int weight;
 
     @Override
     public Object execute() {
-        Specs.InetAddressAndPort at = Specs.endpoint("backend", endpoint);
+        Specs.InetAddressAndPort at = backend();
         loadBalancer.setWeight(service, at.address(), at.port(), weight);
         System.out.println("backend " + endpoint + " of " + service + " has weight " + weight);
         return null;

@@ -1,0 +1,27 @@
+package io.deetune.lb.command;
+
+import io.deetune.lb.LoadBalancer;
+import io.deetune.lb.internal.Specs;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+
+/** The arguments every backend command starts with: a service and one of its backends. */
+abstract class BackendCommand implements Action {
+
+    @Reference
+    LoadBalancer loadBalancer;
+
+    @Argument(index = 0, name = "service", required = true, description = "Service name")
+    @Completion(ServiceNameCompleter.class)
+    String service;
+
+    @Argument(index = 1, name = "address:port", required = true, description = "Backend, e.g. 10.11.1.2:8080 or [fd00::2]:8080")
+    @Completion(BackendCompleter.class)
+    String endpoint;
+
+    Specs.InetAddressAndPort backend() {
+        return Specs.endpoint("backend", endpoint);
+    }
+}
