@@ -134,6 +134,7 @@ stop_deetune() {
   exec 7>&-
   wait "$LB_PID" || true
   LB_PID=""
+  log "$(grep 'stage verdicts' "$WORK/lb.out")"
   rm -f "$WORK/lb.in"
 }
 
@@ -141,9 +142,20 @@ to_ms() { # wrk latency (e.g. 812.00us, 1.23ms, 1.01s) -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
-declare -A RPS P50 P99 CPS ERRS
+drops() { # frames veth dropped on the way (a full XDP ring of the peer counts as tx_dropped of the sender)
+  local total=0 n
+  for pair in "$NS_CLIENT c0" "$NS_LB lb-c" "$NS_LB lb-b1" "$NS_LB lb-b2" "$NS_LB lb-b3" "${NS_B[0]} b1" "${NS_B[1]} b2" "${NS_B[2]} b3"; do
+    set -- $pair
+    n=$(ip -n "$1" -s link show "$2" | awk '/RX:|TX:/ {getline; sum += $4} END {print sum + 0}')
+    total=$((total + n))
+  done
+  echo "$total"
+}
+
+declare -A RPS P50 P99 CPS ERRS DROPS
 run_wrk() { # name url
-  local name=$1 url=$2 out
+  local name=$1 url=$2 out before
+  before=$(drops)
   ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null 2>&1 || true # warm-up
   out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url")
   RPS[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -153,7 +165,8 @@ run_wrk() { # name url
   out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H 'Connection: close' "$url")
   CPS[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   ERRS[$name]+=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
-  log "$(printf '%-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s %s' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${CPS[$name]}" "${ERRS[$name]}")"
+  DROPS[$name]=$(( $(drops) - before ))
+  log "$(printf '%-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s  %s veth drops %s' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${CPS[$name]}" "${DROPS[$name]}" "${ERRS[$name]}")"
 }
 
 run_wrk direct "http://${BACKENDS[0]}:8080/"
@@ -170,10 +183,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else pri
 
 echo "## Load balancer (bench/lb.sh, $(date -u +%Y-%m-%d), wrk 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, 3 nginx backends)"
 echo
-echo "| target | keep-alive req/s | p50 ms | p99 ms | new connections/s |"
-echo "|---|---:|---:|---:|---:|"
+echo "| target | keep-alive req/s | p50 ms | p99 ms | new connections/s | veth drops |"
+echo "|---|---:|---:|---:|---:|---:|"
 for name in direct deetune-redirect deetune-pass haproxy nftables; do
-  echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${CPS[$name]} |"
+  echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${CPS[$name]} | ${DROPS[$name]} |"
 done
 echo
 echo "In-kernel cost of the stage (BPF_PROG_TEST_RUN):"

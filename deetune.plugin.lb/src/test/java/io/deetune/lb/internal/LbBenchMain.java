@@ -44,8 +44,18 @@ public final class LbBenchMain {
             while (System.in.read() >= 0) {
                 // wait for the script to close our input
             }
-            System.out.println(engine.status().getFirst());
             links.forEach(BpfLink::close);
+            // Where packets left the stage (chain.h's counters, slot 0 in a standalone load): a drop shows here.
+            long[] verdicts = new long[6];
+            for (byte[] perCpu : object.map("deetune_stats").lookupPerCpu(io.deetune.bpf.Codec.U32.toBytes(0)).orElseThrow()) {
+                java.nio.ByteBuffer counters = java.nio.ByteBuffer.wrap(perCpu).order(java.nio.ByteOrder.nativeOrder());
+                for (int i = 0; i < verdicts.length; i++) {
+                    verdicts[i] += counters.getLong(i * 8);
+                }
+            }
+            System.out.println("stage verdicts: continue=" + verdicts[0] + " pass=" + verdicts[1] + " drop=" + verdicts[2]
+                    + " tx=" + verdicts[3] + " redirect=" + verdicts[4] + " aborted=" + verdicts[5]);
+            System.out.println(engine.status().getFirst());
         }
     }
 }
