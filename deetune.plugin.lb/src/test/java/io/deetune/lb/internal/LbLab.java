@@ -24,6 +24,8 @@ import java.util.List;
 final class LbLab implements AutoCloseable {
 
     static final String VIP = "10.0.0.100";
+    static final String VIP6 = "fd00::100";
+    static final String CLIENT6 = "fd10::2";
     static final int BACKEND_PORT = 8080;
     /** Client addresses on the client's veth (for source-hash). */
     static final List<String> CLIENTS = List.of("10.10.0.2", "10.10.0.3", "10.10.0.4");
@@ -33,6 +35,7 @@ final class LbLab implements AutoCloseable {
     final String lb = lab.namespace("lb");
     final List<String> backends = new ArrayList<>();
     final List<String> backendAddresses = new ArrayList<>();
+    final List<String> backendAddresses6 = new ArrayList<>();
     final List<String> lbInterfaces = new ArrayList<>(List.of("lb-c"));
     private final List<HttpServer> servers = new ArrayList<>();
     private final List<BpfLink> links = new ArrayList<>();
@@ -43,6 +46,10 @@ final class LbLab implements AutoCloseable {
             lab.exec(client, "ip", "addr", "add", extra + "/24", "dev", "c0");
         }
         lab.exec(client, "ip", "route", "add", "default", "via", "10.10.0.1");
+        // IPv6 beside IPv4; nodad: usable at once instead of after duplicate address detection.
+        lab.exec(client, "ip", "addr", "add", CLIENT6 + "/64", "dev", "c0", "nodad");
+        lab.exec(lb, "ip", "addr", "add", "fd10::1/64", "dev", "lb-c", "nodad");
+        lab.exec(client, "ip", "-6", "route", "add", "default", "via", "fd10::1");
         // XDP_REDIRECT into a veth delivers only when its peer has GRO on (or an XDP program): see DESIGN.md.
         lab.exec(client, "ethtool", "-K", "c0", "gro", "on");
         for (int i = 1; i <= 3; i++) {
@@ -50,6 +57,10 @@ final class LbLab implements AutoCloseable {
             String address = "10.11." + i + ".2";
             lab.veth(lb, "lb-b" + i, "10.11." + i + ".1/24", ns, "b" + i, address + "/24");
             lab.exec(ns, "ip", "route", "add", "default", "via", "10.11." + i + ".1");
+            lab.exec(ns, "ip", "addr", "add", "fd11:" + i + "::2/64", "dev", "b" + i, "nodad");
+            lab.exec(lb, "ip", "addr", "add", "fd11:" + i + "::1/64", "dev", "lb-b" + i, "nodad");
+            lab.exec(ns, "ip", "-6", "route", "add", "default", "via", "fd11:" + i + "::1");
+            backendAddresses6.add("fd11:" + i + "::2");
             lab.exec(ns, "ethtool", "-K", "b" + i, "gro", "on");
             backends.add(ns);
             backendAddresses.add(address);
@@ -57,6 +68,7 @@ final class LbLab implements AutoCloseable {
             servers.add(null);
         }
         lab.exec(lb, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        lab.exec(lb, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
     }
 
     /** Attaches the stage's program to every LB interface (native XDP on veth). */
@@ -77,7 +89,7 @@ final class LbLab implements AutoCloseable {
         String name = "b" + (i + 1);
         HttpServer server = NetNs.get(backends.get(i), () -> {
             try {
-                return HttpServer.create(new InetSocketAddress(backendAddresses.get(i), BACKEND_PORT), 64);
+                return HttpServer.create(new InetSocketAddress(BACKEND_PORT), 64); // IPv4 and IPv6
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -101,9 +113,13 @@ final class LbLab implements AutoCloseable {
 
     /** One HTTP/1.0 request on a new connection from {@code source} (an address of the client) to the VIP. */
     static String get(String source, int port) throws IOException {
+        return get(source, VIP, port);
+    }
+
+    static String get(String source, String vip, int port) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.ofLiteral(source), 0));
-            socket.connect(new InetSocketAddress(InetAddress.ofLiteral(VIP), port), 2000);
+            socket.connect(new InetSocketAddress(InetAddress.ofLiteral(vip), port), 2000);
             socket.setSoTimeout(2000);
             socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);

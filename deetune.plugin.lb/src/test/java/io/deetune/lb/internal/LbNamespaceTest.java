@@ -100,6 +100,26 @@ class LbNamespaceTest {
         assertEquals(300, engine.status().getFirst().newFlows());
     }
 
+    @ParameterizedTest(name = "fib redirect {0}")
+    @ValueSource(booleans = {true, false})
+    void ipv6ServicesAreBalancedEndToEnd(boolean fibRedirect) {
+        load(fibRedirect);
+        List<Backend> backends = lab.backendAddresses6.stream().map(a -> new Backend(InetAddress.ofLiteral(a), LbLab.BACKEND_PORT, 1)).toList();
+        engine.putService(new VirtualService("web6", InetAddress.ofLiteral(LbLab.VIP6), 80, Protocol.TCP, Algorithm.ROUND_ROBIN, backends, HealthCheck.NONE));
+        Map<String, Integer> answers = NetNs.get(lab.client, () -> {
+            Map<String, Integer> counts = new HashMap<>();
+            for (int i = 0; i < 30; i++) {
+                try {
+                    counts.merge(LbLab.get(LbLab.CLIENT6, LbLab.VIP6, 80), 1, Integer::sum);
+                } catch (IOException e) {
+                    throw new AssertionError("IPv6 request " + i + " failed", e);
+                }
+            }
+            return counts;
+        });
+        assertEquals(Map.of("b1", 10, "b2", 10, "b3", 10), answers);
+    }
+
     @Test
     void weightedRoundRobinIsProportional() {
         load(true);
