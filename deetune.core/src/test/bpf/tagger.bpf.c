@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A test stage. For UDP packets it records its tag in the payload (byte 0 counts tags, bytes 1.. hold them in
- * visiting order), counts packets in a state map, drops UDP to drop_port, and continues the chain otherwise.
+ * A test stage. For UDP packets without a checksum (test packets) it records its tag in the payload (byte 0 counts
+ * tags, bytes 1.. hold them in visiting order); packets with a checksum (real traffic) stay intact. It counts
+ * packets in a state map, drops UDP to drop_port, and continues the chain otherwise.
  */
 #include <deetune/chain.h>
 #include <deetune/parsing.h>
@@ -44,6 +45,10 @@ int tagger(struct xdp_md *ctx)
 		return deetune_xdp_next(ctx);
 	if (drop_port && udp->dest == bpf_htons(drop_port))
 		return deetune_xdp_drop();
+
+	/* Tagging would break a real checksum: only checksum-less test packets carry tags. */
+	if (udp->check != 0)
+		return deetune_xdp_next(ctx);
 
 	payload = c.pos;
 	if ((void *)(payload + 1 + MAX_TAGS) > c.end)

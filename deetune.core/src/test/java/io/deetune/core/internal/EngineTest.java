@@ -58,9 +58,16 @@ class EngineTest {
 
     /** Runs a UDP packet to {@code port} through the whole chain; returns the verdict and the tags in order. */
     static Run run(PipelineEngine engine, int port) {
-        byte[] packet = Packets.udp("10.0.0.1", 1000, "10.0.0.2", port, new byte[17]);
+        byte[] packet = taggable(port);
         TestRunResult result = engine.withPipeline("t", p -> p.dispatcherProgram().testRun(packet));
         return Run.of(result);
+    }
+
+    /** A UDP test packet without checksum: the tagger stage records its tag in such packets only. */
+    static byte[] taggable(int port) {
+        byte[] packet = Packets.udp("10.0.0.1", 1000, "10.0.0.2", port, new byte[17]);
+        Packets.putShort(packet, Packets.l4Offset(packet) + 6, 0);
+        return packet;
     }
 
     record Run(int verdict, String tags) {
@@ -188,7 +195,7 @@ class EngineTest {
         engine = null;
 
         try (BpfProgram dispatcher = BpfProgram.openPinned(root.resolve("t/dispatcher_prog"))) {
-            assertEquals(new Run(TestRunResult.XDP_PASS, "12"), Run.of(dispatcher.testRun(Packets.udp("10.0.0.1", 1, "10.0.0.2", 80, new byte[17]))));
+            assertEquals(new Run(TestRunResult.XDP_PASS, "12"), Run.of(dispatcher.testRun(taggable(80))));
         }
 
         engine = new PipelineEngine(root, 100);
@@ -215,7 +222,7 @@ class EngineTest {
         AtomicReference<String> invalid = new AtomicReference<>();
         List<String> seen = new ArrayList<>();
         // Test runs go on while stage b is inserted, upgraded and removed; every run must see a whole chain.
-        byte[] packet = Packets.udp("10.0.0.1", 1000, "10.0.0.2", 80, new byte[17]);
+        byte[] packet = taggable(80);
         BpfProgram dispatcher = BpfProgram.openPinned(root.resolve("t/dispatcher_prog"));
         Thread runner = Thread.ofPlatform().start(() -> {
             while (!stop.get()) {
