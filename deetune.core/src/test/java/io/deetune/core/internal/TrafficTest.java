@@ -184,4 +184,20 @@ class TrafficTest {
         assertFalse(NetNs.get(server, () -> BpfLink.queryXdp(NetNs.ifindexHere("veth-s", server))).attached());
         assertFalse(Files.exists(root.resolve("t")));
     }
+
+    @Test
+    void tcPipelinesAttachWithTcxAndCount() throws Exception {
+        engine.configure(PipelineSpec.of("tc", "tc-ingress", "auto", new String[] {server + ":veth-s"}));
+        try (UdpTraffic.Receiver receiver = new UdpTraffic.Receiver(server, "10.210.0.2", PORT)) {
+            UdpTraffic.send(client, "10.210.0.2", PORT, 30, 0);
+            assertEquals(30, receiver.awaitCount(30, 3000));
+        }
+        PipelineInfo tc = engine.get("tc").orElseThrow();
+        assertEquals(io.deetune.core.api.Hook.TC_INGRESS, tc.hook());
+        assertEquals(java.util.List.of(server + ":veth-s"), tc.interfaces());
+        assertTrue(tc.chain().getFirst().stats().continued() >= 30, "the TC dispatcher saw the datagrams: " + tc.chain().getFirst());
+        assertTrue(engine.get("t").orElseThrow().chain().getFirst().stats().continued() >= 30, "and so did the XDP pipeline before it");
+        engine.removePipeline("tc", true);
+        assertFalse(Files.exists(root.resolve("tc")));
+    }
 }
