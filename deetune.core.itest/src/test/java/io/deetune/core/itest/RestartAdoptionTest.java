@@ -3,14 +3,13 @@ package io.deetune.core.itest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.NetNs;
 import io.deetune.bpf.testing.NetLab;
+import io.deetune.bpf.testing.TestPins;
 import io.deetune.bpf.testing.UdpTraffic;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -29,36 +28,32 @@ class RestartAdoptionTest {
     private NetLab lab;
     private String client;
     private String server;
-    private Path pins;
+    private TestPins pins;
     private Path storage;
     private Kernel kernel;
 
     @BeforeEach
-    void setUp() throws Exception {
+    void setUp() {
         lab = new NetLab();
-        client = lab.namespace("client");
-        server = lab.namespace("server");
-        lab.veth(client, "veth-c", "10.220.0.1/24", server, "veth-s", "10.220.0.2/24");
-        pins = Files.createTempDirectory(BpfFs.directory("deetune-test"), "restart");
+        NetLab.Pair hosts = lab.pair("10.220.0");
+        client = hosts.client();
+        server = hosts.server();
+        pins = TestPins.create("restart");
         storage = Path.of("target/felix-restart");
         kernel = new Kernel(pins.resolve("it"));
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void tearDown() {
         lab.close();
-        try (Stream<Path> all = Files.walk(pins)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        pins.close();
     }
 
     private Felix startFramework(boolean fresh) throws Exception {
         Felix felix = new Felix(storage, fresh);
         felix.startPlatform();
         if (fresh) {
-            felix.configure("io.deetune.core", Map.of("pin.root", pins.toString(), "stage.grace.ms", 300L));
+            felix.configure("io.deetune.core", Map.of("pin.root", pins.dir().toString(), "stage.grace.ms", 300L));
             felix.configureFactory("io.deetune.pipeline", "it",
                     Map.of("hook", "xdp", "xdp.mode", "native", "interfaces", new String[] {server + ":veth-s"}));
             felix.install("deetune.core").start();

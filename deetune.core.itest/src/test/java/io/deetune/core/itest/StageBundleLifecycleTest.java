@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.TestRunResult;
 import io.deetune.bpf.testing.Packets;
+import io.deetune.bpf.testing.TestPins;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,16 +20,16 @@ import org.osgi.framework.Bundle;
 /** A stage bundle's start, stop, update and uninstall change the live chain, with no restart. */
 class StageBundleLifecycleTest {
 
-    private Path pins;
+    private TestPins pins;
     private Felix felix;
     private Kernel kernel;
 
     @BeforeEach
     void start() throws Exception {
-        pins = Files.createTempDirectory(BpfFs.directory("deetune-test"), "osgi");
+        pins = TestPins.create("osgi");
         felix = new Felix(Path.of("target/felix-lifecycle"), true);
         felix.startPlatform();
-        felix.configure("io.deetune.core", Map.of("pin.root", pins.toString(), "stage.grace.ms", 300L));
+        felix.configure("io.deetune.core", Map.of("pin.root", pins.dir().toString(), "stage.grace.ms", 300L));
         felix.configureFactory("io.deetune.pipeline", "it", Map.of("hook", "xdp"));
         felix.install("deetune.core").start();
         kernel = new Kernel(pins.resolve("it"));
@@ -41,11 +39,7 @@ class StageBundleLifecycleTest {
     @AfterEach
     void stop() throws Exception {
         felix.close();
-        try (Stream<Path> all = Files.walk(pins)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        pins.close();
     }
 
     private int verdict(int port) {

@@ -1,10 +1,9 @@
 package io.deetune.core.internal;
 
-import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.testing.Packets;
-import java.nio.file.Files;
+import io.deetune.bpf.testing.TestPins;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +21,8 @@ public final class ChainBenchmark {
 
     public static void main(String[] args) throws Exception {
         byte[] packet = Packets.udp("10.0.0.1", 1000, "10.0.0.2", 80, new byte[18]);
-        Path root = Files.createTempDirectory(BpfFs.directory("deetune-bench"), "chain");
+        TestPins pins = TestPins.create("bench-chain");
+        Path root = pins.dir();
         List<String[]> rows = new ArrayList<>();
         double floor;
         try (BpfObject pass = BpfObject.open(TestStages.object("pass"), "pass").load()) {
@@ -64,7 +64,7 @@ public final class ChainBenchmark {
         System.out.printf("stage arrival -> live in chain (load + verify + insert): median %.1f ms, min %.1f ms, max %.1f ms over %d stages%n",
                 liveMillis[liveMillis.length / 2], liveMillis[0], liveMillis[liveMillis.length - 1], liveMillis.length);
         System.out.printf("RESULT chain hop_ns=%.2f floor_ns=%.2f stage_live_ms=%.1f%n", hop, floor, liveMillis[liveMillis.length / 2]);
-        EngineTest.removePins(root);
+        pins.close();
     }
 
     /** Time from a stage's arrival to its program being live, for 21 insertions into a fresh pipeline. */

@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.TestRunResult;
 import io.deetune.bpf.testing.Packets;
+import io.deetune.bpf.testing.TestPins;
 import io.deetune.core.api.PipelineInfo;
 import io.deetune.core.api.StageInfo;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,33 +24,24 @@ import org.junit.jupiter.api.Test;
 /** Chain semantics, upgrades, adoption and bad input, checked with BPF_PROG_TEST_RUN through the dispatcher. */
 class EngineTest {
 
+    private TestPins pins;
     private Path root;
     private PipelineEngine engine;
 
     @BeforeEach
-    void setUp() throws IOException {
-        root = Files.createTempDirectory(BpfFs.directory("deetune-test"), "engine");
+    void setUp() {
+        pins = TestPins.create("engine");
+        root = pins.dir();
         engine = new PipelineEngine(root, 100);
         engine.configure(PipelineSpec.of("t", "xdp", "auto", new String[0]));
     }
 
     @AfterEach
-    void tearDown() throws IOException {
+    void tearDown() {
         if (engine != null) {
             engine.close();
         }
-        removePins(root);
-    }
-
-    static void removePins(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        pins.close();
     }
 
     /** Runs a UDP packet to {@code port} through the whole chain; returns the verdict and the tags in order. */

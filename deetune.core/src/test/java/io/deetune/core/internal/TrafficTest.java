@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.NetNs;
 import io.deetune.bpf.testing.NetLab;
+import io.deetune.bpf.testing.TestPins;
 import io.deetune.bpf.testing.UdpTraffic;
 import io.deetune.core.api.PipelineInfo;
 import io.deetune.core.api.StageInfo;
@@ -38,27 +38,29 @@ class TrafficTest {
     private NetLab lab;
     private String client;
     private String server;
+    private TestPins pins;
     private Path root;
     private PipelineEngine engine;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         lab = new NetLab();
-        client = lab.namespace("client");
-        server = lab.namespace("server");
-        lab.veth(client, "veth-c", "10.210.0.1/24", server, "veth-s", "10.210.0.2/24");
-        root = Files.createTempDirectory(BpfFs.directory("deetune-test"), "traffic");
+        NetLab.Pair hosts = lab.pair("10.210.0");
+        client = hosts.client();
+        server = hosts.server();
+        pins = TestPins.create("traffic");
+        root = pins.dir();
         engine = new PipelineEngine(root, 100);
         engine.configure(PipelineSpec.of("t", "xdp", "native", new String[] {server + ":veth-s"}));
     }
 
     @AfterEach
-    void tearDown() throws IOException {
+    void tearDown() {
         if (engine != null) {
             engine.close();
         }
         lab.close();
-        EngineTest.removePins(root);
+        pins.close();
     }
 
     /** Sends sequence-numbered datagrams to PORT until {@code stop}; returns how many it sent. */
