@@ -279,4 +279,22 @@ class EngineTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void tcPipelinesChainTcStagesOnly() {
+        engine.configure(PipelineSpec.of("tc", "tc-egress", "auto", new String[0]));
+        engine.stageAdded(new StageRegistration("marker", 100, io.deetune.core.api.Hook.TC_EGRESS, TestStages.plain("tc_marker"), 1));
+        engine.stageAdded(TestStages.registration("xdponly", 100, new TestStages.Tagger('x', 0)));
+        PipelineInfo tc = engine.get("tc").orElseThrow();
+        assertEquals(List.of("dispatcher", "marker"), tc.chain().stream().map(StageInfo::name).toList());
+        assertEquals(List.of("dispatcher", "xdponly"), info().chain().stream().map(StageInfo::name).toList());
+        int shot = engine.withPipeline("tc", p -> p.dispatcherProgram().testRun(Packets.udp("10.0.0.1", 1, "10.0.0.2", 9, new byte[8])).retval());
+        int ok = engine.withPipeline("tc", p -> p.dispatcherProgram().testRun(Packets.udp("10.0.0.1", 1, "10.0.0.2", 10, new byte[8])).retval());
+        assertEquals(2, shot, "TC_ACT_SHOT");
+        assertEquals(0, ok, "TC_ACT_OK at the end of the chain");
+        StageInfo marker = engine.get("tc").orElseThrow().chain().get(1);
+        assertEquals(1, marker.stats().dropped());
+        assertEquals(1, marker.stats().continued());
+        engine.removePipeline("tc", true);
+    }
 }
