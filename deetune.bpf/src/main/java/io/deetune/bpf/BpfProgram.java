@@ -32,6 +32,7 @@ public final class BpfProgram implements AutoCloseable {
     private final String name;
     private final int type;
     private final int id;
+    private final byte[] tag;
     private volatile boolean closed;
 
     BpfProgram(int fd, boolean owned) {
@@ -42,6 +43,7 @@ public final class BpfProgram implements AutoCloseable {
             this.type = info.get(JAVA_INT, 0);
             this.id = info.get(JAVA_INT, 4);
             this.name = info.asSlice(64, 16).getString(0);
+            this.tag = info.asSlice(8, 8).toArray(ValueLayout.JAVA_BYTE);
         }
     }
 
@@ -68,6 +70,11 @@ public final class BpfProgram implements AutoCloseable {
     /** The kernel's name of the program (the C function name, cut to 15 characters). */
     public String name() {
         return name;
+    }
+
+    /** The kernel's hash of the program's instructions: equal tags, same code (what bpftool shows as "tag"). */
+    public byte[] tag() {
+        return tag.clone();
     }
 
     /** The kernel's program type ({@code enum bpf_prog_type}). */

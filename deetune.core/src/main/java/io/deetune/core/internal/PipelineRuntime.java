@@ -113,6 +113,7 @@ final class PipelineRuntime implements AutoCloseable {
                 teardownPins();
             } else {
                 adopt(old);
+                upgradeDispatcherIfChanged();
                 return;
             }
         }
@@ -120,8 +121,28 @@ final class PipelineRuntime implements AutoCloseable {
     }
 
     private void createDispatcher() {
+        BpfObject object = loadDispatcherObject();
+        try {
+            BpfProgram prog = object.program(dispatcherProgramName());
+            BpfMap next = object.map("deetune_next");
+            prog.pin(dir.resolve("dispatcher_prog"));
+            next.pin(dir.resolve("dispatcher_next"));
+            stats = BpfMap.openPinned(dir.resolve("stats"));
+            stageMeta = openOrCreateStageMeta();
+            dispatcher = new ChainEntry("dispatcher", Integer.MIN_VALUE, 0, prog, next, object, null);
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
+        }
+    }
+
+    private String dispatcherProgramName() {
+        return spec.hook() == Hook.XDP ? "deetune_xdp" : "deetune_tc";
+    }
+
+    /** Loads this core's dispatcher, sharing the pipeline's pinned statistics map (created if missing). */
+    private BpfObject loadDispatcherObject() {
         String resource = spec.hook() == Hook.XDP ? "bpf/dispatcher_xdp.bpf.o" : "bpf/dispatcher_tc.bpf.o";
-        String program = spec.hook() == Hook.XDP ? "deetune_xdp" : "deetune_tc";
         BpfObject object = BpfObject.open(PipelineRuntime.class, resource);
         try {
             Path statsPin = dir.resolve("stats");
@@ -133,18 +154,50 @@ final class PipelineRuntime implements AutoCloseable {
                     }
                 }
             }
-            object.setConstant("deetune_stage_slot", 0).setPinPath("deetune_stats", statsPin).load();
-            BpfProgram prog = object.program(program);
-            BpfMap next = object.map("deetune_next");
-            prog.pin(dir.resolve("dispatcher_prog"));
-            next.pin(dir.resolve("dispatcher_next"));
-            stats = BpfMap.openPinned(statsPin);
-            stageMeta = openOrCreateStageMeta();
-            dispatcher = new ChainEntry("dispatcher", Integer.MIN_VALUE, 0, prog, next, object, null);
+            return object.setConstant("deetune_stage_slot", 0).setPinPath("deetune_stats", statsPin).load();
         } catch (RuntimeException e) {
             object.close();
             throw e;
         }
+    }
+
+    /**
+     * After adoption: if this core's dispatcher differs from the adopted one (a core upgrade), swap it in. Its
+     * successor slot is filled first, then every attachment is switched with bpf_link_update, which every packet
+     * sees whole.
+     */
+    private void upgradeDispatcherIfChanged() {
+        BpfObject object = loadDispatcherObject();
+        BpfProgram fresh = object.program(dispatcherProgramName());
+        if (java.util.Arrays.equals(fresh.tag(), dispatcher.program.tag())) {
+            object.close();
+            return;
+        }
+        try {
+            BpfMap freshNext = object.map("deetune_next");
+            if (!chain.isEmpty()) {
+                setNext(freshNext, chain.getFirst().program);
+            }
+            BpfFs.unpin(dir.resolve("dispatcher_prog@new"));
+            BpfFs.unpin(dir.resolve("dispatcher_next@new"));
+            fresh.pin(dir.resolve("dispatcher_prog@new"));
+            freshNext.pin(dir.resolve("dispatcher_next@new"));
+            for (BpfLink link : links.values()) {
+                link.update(fresh);
+            }
+            Files.move(dir.resolve("dispatcher_prog@new"), dir.resolve("dispatcher_prog"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(dir.resolve("dispatcher_next@new"), dir.resolve("dispatcher_next"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            object.close();
+            throw new UncheckedIOException("cannot rename the dispatcher pins in " + dir, e);
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
+        }
+        LOG.info("pipeline '{}': dispatcher upgraded in place (program id {} -> {}) on {} attachment(s)",
+                name(), dispatcher.program.id(), fresh.id(), links.size());
+        dispatcher.close();
+        dispatcher = new ChainEntry("dispatcher", Integer.MIN_VALUE, 0, fresh, object.map("deetune_next"), object, null);
     }
 
     private BpfMap openOrCreateStageMeta() {

@@ -297,4 +297,33 @@ class EngineTest {
         assertEquals(1, marker.stats().continued());
         engine.removePipeline("tc", true);
     }
+
+    @Test
+    void adoptionUpgradesADispatcherOfAnotherVersion() throws Exception {
+        engine.stageAdded(TestStages.registration("one", 100, new TestStages.Tagger('1', 0)));
+        engine.close();
+        engine = null;
+        // Make the pinned pipeline look like an older core's: its dispatcher is another program (a tagger 'o')
+        // whose successor is stage one.
+        try (io.deetune.bpf.BpfObject old = io.deetune.bpf.BpfObject.open(TestStages.object("tagger"), "old");
+             BpfProgram one = BpfProgram.openPinned(root.resolve("t/stage@one@prog"));
+             io.deetune.bpf.BpfMap stats = io.deetune.bpf.BpfMap.openPinned(root.resolve("t/stats"))) {
+            old.setConstant("tag", new byte[] {'o'}).reuseMap("deetune_stats", stats).load();
+            old.map("deetune_next").update(io.deetune.bpf.Codec.U32.toBytes(0), io.deetune.bpf.Codec.U32.toBytes(one.fd()));
+            Files.delete(root.resolve("t/dispatcher_prog"));
+            Files.delete(root.resolve("t/dispatcher_next"));
+            old.program("tagger").pin(root.resolve("t/dispatcher_prog"));
+            old.map("deetune_next").pin(root.resolve("t/dispatcher_next"));
+        }
+        try (BpfProgram pinned = BpfProgram.openPinned(root.resolve("t/dispatcher_prog"))) {
+            assertEquals("o1", Run.of(pinned.testRun(taggable(80))).tags());
+        }
+
+        engine = new PipelineEngine(root, 100);
+        engine.configure(PipelineSpec.of("t", "xdp", "auto", new String[0]));
+        assertEquals("1", run(engine, 80).tags(), "this core's dispatcher replaced the old one, the chain behind it kept");
+        try (BpfProgram pinned = BpfProgram.openPinned(root.resolve("t/dispatcher_prog"))) {
+            assertEquals("deetune_xdp", pinned.name());
+        }
+    }
 }
