@@ -202,4 +202,19 @@ class TrafficTest {
         engine.removePipeline("tc", true);
         assertFalse(Files.exists(root.resolve("tc")));
     }
+
+    @Test
+    void interfaceAndModeChangesApplyLive() throws Exception {
+        engine.configure(PipelineSpec.of("t", "xdp", "native", new String[0]));
+        assertFalse(NetNs.get(server, () -> BpfLink.queryXdp(NetNs.ifindexHere("veth-s", server))).attached(), "detached when removed from the list");
+        engine.configure(PipelineSpec.of("t", "xdp", "generic", new String[] {server + ":veth-s"}));
+        BpfLink.XdpAttachment xdp = NetNs.get(server, () -> BpfLink.queryXdp(NetNs.ifindexHere("veth-s", server)));
+        assertEquals(0, xdp.driverProgramId());
+        assertEquals(engine.get("t").orElseThrow().chain().getFirst().programId(), xdp.genericProgramId(), "attached again, in generic mode");
+        try (UdpTraffic.Receiver receiver = new UdpTraffic.Receiver(server, "10.210.0.2", PORT)) {
+            UdpTraffic.send(client, "10.210.0.2", PORT, 20, 0);
+            assertEquals(20, receiver.awaitCount(20, 3000));
+        }
+        assertTrue(engine.get("t").orElseThrow().chain().getFirst().stats().continued() >= 20, "generic XDP counts too");
+    }
 }
