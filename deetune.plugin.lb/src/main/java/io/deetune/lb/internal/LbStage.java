@@ -8,9 +8,6 @@ import io.deetune.lb.Flow;
 import io.deetune.lb.LoadBalancer;
 import io.deetune.lb.ServiceStatus;
 import io.deetune.lb.VirtualService;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -131,14 +128,7 @@ public final class LbStage implements Stage, LoadBalancer {
 
     @Override
     public byte[] object() {
-        try (InputStream in = LbStage.class.getClassLoader().getResourceAsStream(OBJECT)) {
-            if (in == null) {
-                throw new IllegalStateException("the load balancer bundle lacks " + OBJECT);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + OBJECT, e);
-        }
+        return Stage.bundleResource(LbStage.class, OBJECT);
     }
 
     @Override

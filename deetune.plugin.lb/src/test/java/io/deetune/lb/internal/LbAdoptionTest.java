@@ -5,15 +5,13 @@ import static io.deetune.bpf.testing.Packets.TCP_SYN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.TestRunResult;
 import io.deetune.bpf.testing.Packets;
+import io.deetune.bpf.testing.TestPins;
 import io.deetune.lb.Algorithm;
 import io.deetune.lb.Protocol;
 import io.deetune.lb.VirtualService;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,19 +27,16 @@ import org.junit.jupiter.api.Test;
  */
 class LbAdoptionTest {
 
-    private Path pins;
+    private TestPins pins;
 
     @BeforeEach
-    void pinFolder() throws Exception {
-        pins = Files.createTempDirectory(BpfFs.directory("deetune-test"), "lb");
+    void pinFolder() {
+        pins = TestPins.create("lb");
     }
 
     @AfterEach
-    void unpin() throws Exception {
-        try (var files = Files.list(pins)) {
-            files.forEach(BpfFs::unpin);
-        }
-        Files.deleteIfExists(pins);
+    void unpin() {
+        pins.close();
     }
 
     private BpfObject loadPinned() {
