@@ -5,12 +5,13 @@
 # keep-alive requests (req/s, p50, p99) and wrk with 'Connection: close' (new connections/s). Also the stage's
 # in-kernel ns/packet (BPF_PROG_TEST_RUN). Ends with one RESULT line (DeeTune divided by the peer).
 #
-# Environment: LB_BENCH_SECONDS (default 10) per run, LB_BENCH_CONNECTIONS (32), MAVEN_REPO_LOCAL (a Maven
-# repository to use instead of ~/.m2/repository).
+# Environment: LB_BENCH_SECONDS (default 5) per run, LB_BENCH_ROUNDS (3; the table shows medians),
+# LB_BENCH_CONNECTIONS (32), MAVEN_REPO_LOCAL (a Maven repository to use instead of ~/.m2/repository).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
-SECONDS_PER_RUN=${LB_BENCH_SECONDS:-10}
+SECONDS_PER_RUN=${LB_BENCH_SECONDS:-5}
+ROUNDS=${LB_BENCH_ROUNDS:-3}
 CONNECTIONS=${LB_BENCH_CONNECTIONS:-32}
 MVN=(mvn -B -ntp -q ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL})
 WORK=$(mktemp -d /tmp/deetune-lb-bench.XXXXXX)
@@ -152,38 +153,49 @@ drops() { # frames veth dropped on the way (a full XDP ring of the peer counts a
   echo "$total"
 }
 
+# Each metric collects one value per round; the table shows the median (the machine is shared, runs are noisy).
 declare -A RPS P50 P99 CPS ERRS DROPS
 run_wrk() { # name url
-  local name=$1 url=$2 out before
+  local name=$1 url=$2 out before rps p50 p99 cps drops_now
   before=$(drops)
   ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null 2>&1 || true # warm-up
   out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url")
-  RPS[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  P50[$name]=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
-  P99[$name]=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-  ERRS[$name]=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
-  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H 'Connection: close' "$url")
-  CPS[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
   ERRS[$name]+=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
-  DROPS[$name]=$(( $(drops) - before ))
-  log "$(printf '%-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s  %s veth drops %s' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}" "${CPS[$name]}" "${DROPS[$name]}" "${ERRS[$name]}")"
+  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H 'Connection: close' "$url")
+  cps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  ERRS[$name]+=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
+  drops_now=$(( $(drops) - before ))
+  RPS[$name]+=" $rps" P50[$name]+=" $p50" P99[$name]+=" $p99" CPS[$name]+=" $cps" DROPS[$name]+=" $drops_now"
+  log "$(printf 'round %s %-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s  %s veth drops' "$round" "$name" "$rps" "$p50" "$p99" "$cps" "$drops_now")"
 }
 
-run_wrk direct "http://${BACKENDS[0]}:8080/"
-start_deetune redirect
-run_wrk deetune-redirect "http://$VIP_DEETUNE/"
-stop_deetune
-start_deetune pass
-run_wrk deetune-pass "http://$VIP_DEETUNE/"
-stop_deetune
-run_wrk haproxy "http://$VIP_HAPROXY/"
-run_wrk nftables "http://$VIP_NFT/"
+median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+for round in $(seq "$ROUNDS"); do
+  run_wrk direct "http://${BACKENDS[0]}:8080/"
+  start_deetune redirect
+  run_wrk deetune-redirect "http://$VIP_DEETUNE/"
+  stop_deetune
+  start_deetune pass
+  run_wrk deetune-pass "http://$VIP_DEETUNE/"
+  stop_deetune
+  run_wrk haproxy "http://$VIP_HAPROXY/"
+  run_wrk nftables "http://$VIP_NFT/"
+done
+for name in direct deetune-redirect deetune-pass haproxy nftables; do
+  RPS[$name]=$(median "${RPS[$name]}") P50[$name]=$(median "${P50[$name]}") P99[$name]=$(median "${P99[$name]}")
+  CPS[$name]=$(median "${CPS[$name]}") DROPS[$name]=$(median "${DROPS[$name]}")
+  [ -z "${ERRS[$name]:-}" ] || log "$name: ${ERRS[$name]}"
+done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
-echo "## Load balancer (bench/lb.sh, $(date -u +%Y-%m-%d), wrk 1 thread, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run, 3 nginx backends)"
+echo "## Load balancer (bench/lb.sh, $(date -u +%Y-%m-%d), wrk 1 thread, $CONNECTIONS connections, median of $ROUNDS rounds of ${SECONDS_PER_RUN}s, 3 nginx backends)"
 echo
-echo "| target | keep-alive req/s | p50 ms | p99 ms | new connections/s | veth drops |"
+echo "| target | keep-alive req/s | p50 ms | p99 ms | new connections/s | veth drops per round |"
 echo "|---|---:|---:|---:|---:|---:|"
 for name in direct deetune-redirect deetune-pass haproxy nftables; do
   echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${CPS[$name]} | ${DROPS[$name]} |"
