@@ -20,6 +20,11 @@ NS_CLIENT=lbb-client-$TAG NS_LB=lbb-lb-$TAG
 NS_B=(lbb-b1-$TAG lbb-b2-$TAG lbb-b3-$TAG)
 BACKENDS=(10.11.1.2 10.11.2.2 10.11.3.2)
 VIP_DEETUNE=10.0.0.100 VIP_HAPROXY=10.0.0.101 VIP_NFT=10.0.0.102
+# Each target reaches the backends on its own port. Connections close at the server, which keeps them in
+# TIME_WAIT for a minute; a new SYN on such a tuple is only accepted with newer TCP timestamps, and the client's
+# timestamp offset differs per destination address (VIP, backend, ...). Shared ports made one target's TIME_WAIT
+# stall the next target's new connections by a SYN retransmission (seen: 90 connections/s).
+declare -A PORT=([direct]=8080 [deetune-redirect]=8081 [deetune-pass]=8082 [haproxy]=8083 [nftables]=8084)
 
 log() { printf '[bench lb] %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { log "run as root (namespaces, XDP)"; exit 1; }
@@ -84,7 +89,14 @@ events { worker_connections 8192; }
 http {
   access_log off;
   keepalive_requests 10000000;
-  server { listen ${BACKENDS[$((i-1))]}:8080 backlog=8192; location / { return 200 "b$i\n"; } }
+  server {
+    listen ${BACKENDS[$((i-1))]}:${PORT[direct]} backlog=8192;
+    listen ${BACKENDS[$((i-1))]}:${PORT[deetune-redirect]} backlog=8192;
+    listen ${BACKENDS[$((i-1))]}:${PORT[deetune-pass]} backlog=8192;
+    listen ${BACKENDS[$((i-1))]}:${PORT[haproxy]} backlog=8192;
+    listen ${BACKENDS[$((i-1))]}:${PORT[nftables]} backlog=8192;
+    location / { return 200 "b$i\n"; }
+  }
 }
 NGINX
   ip netns exec "${NS_B[$((i-1))]}" nginx -c "$WORK/nginx-b$i.conf"
@@ -105,26 +117,31 @@ frontend vip
   default_backend nginx
 backend nginx
   balance roundrobin
-  server b1 ${BACKENDS[0]}:8080
-  server b2 ${BACKENDS[1]}:8080
-  server b3 ${BACKENDS[2]}:8080
+  server b1 ${BACKENDS[0]}:${PORT[haproxy]}
+  server b2 ${BACKENDS[1]}:${PORT[haproxy]}
+  server b3 ${BACKENDS[2]}:${PORT[haproxy]}
 HAPROXY
 ip netns exec "$NS_LB" haproxy -f "$WORK/haproxy.cfg" -D
 
-# nftables: round-robin DNAT of the VIP to the three backends (numgen), conntrack does the return path.
-ip netns exec "$NS_LB" nft -f - <<NFT
+# nftables: round-robin DNAT of the VIP to the three backends (numgen), conntrack does the return path. Loaded
+# only for its own runs: the NAT table turns conntrack on for everything the LB namespace forwards.
+nft_up() {
+  local p=${PORT[nftables]}
+  ip netns exec "$NS_LB" nft -f - <<NFT
 table ip deetune_bench {
   chain prerouting {
     type nat hook prerouting priority dstnat;
-    ip daddr $VIP_NFT tcp dport 80 dnat ip to numgen inc mod 3 map { 0 : ${BACKENDS[0]} . 8080, 1 : ${BACKENDS[1]} . 8080, 2 : ${BACKENDS[2]} . 8080 }
+    ip daddr $VIP_NFT tcp dport 80 dnat ip to numgen inc mod 3 map { 0 : ${BACKENDS[0]} . $p, 1 : ${BACKENDS[1]} . $p, 2 : ${BACKENDS[2]} . $p }
   }
 }
 NFT
+}
+nft_down() { ip netns exec "$NS_LB" nft delete table ip deetune_bench; }
 
-start_deetune() { # forwarding mode
+start_deetune() { # forwarding mode, backend port
   mkfifo "$WORK/lb.in"
   java --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH" io.deetune.lb.internal.LbBenchMain "$NS_LB" "$1" round-robin \
-    "$VIP_DEETUNE:80" lb-c,lb-b1,lb-b2,lb-b3 "${BACKENDS[0]}:8080" "${BACKENDS[1]}:8080" "${BACKENDS[2]}:8080" \
+    "$VIP_DEETUNE:80" lb-c,lb-b1,lb-b2,lb-b3 "${BACKENDS[0]}:$2" "${BACKENDS[1]}:$2" "${BACKENDS[2]}:$2" \
     < "$WORK/lb.in" > "$WORK/lb.out" 2> "$WORK/lb.err" &
   LB_PID=$!
   exec 7> "$WORK/lb.in"
@@ -159,14 +176,14 @@ run_wrk() { # name url
   local name=$1 url=$2 out before rps p50 p99 cps drops_now
   before=$(drops)
   ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null 2>&1 || true # warm-up
-  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url" 2>&1 || true)
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); rps=${rps:-0}
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
-  ERRS[$name]+=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
-  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H 'Connection: close' "$url")
-  cps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  ERRS[$name]+=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' <<<"$out")
+  ERRS[$name]+=$(awk '/Non-2xx|Socket errors|unable to connect/ {printf "%s ", $0}' <<<"$out")
+  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H 'Connection: close' "$url" 2>&1 || true)
+  cps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); cps=${cps:-0}
+  ERRS[$name]+=$(awk '/Non-2xx|Socket errors|unable to connect/ {printf "%s ", $0}' <<<"$out")
   drops_now=$(( $(drops) - before ))
   RPS[$name]+=" $rps" P50[$name]+=" $p50" P99[$name]+=" $p99" CPS[$name]+=" $cps" DROPS[$name]+=" $drops_now"
   log "$(printf 'round %s %-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s  %s veth drops' "$round" "$name" "$rps" "$p50" "$p99" "$cps" "$drops_now")"
@@ -175,15 +192,17 @@ run_wrk() { # name url
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 for round in $(seq "$ROUNDS"); do
-  run_wrk direct "http://${BACKENDS[0]}:8080/"
-  start_deetune redirect
+  run_wrk direct "http://${BACKENDS[0]}:${PORT[direct]}/"
+  start_deetune redirect "${PORT[deetune-redirect]}"
   run_wrk deetune-redirect "http://$VIP_DEETUNE/"
   stop_deetune
-  start_deetune pass
+  start_deetune pass "${PORT[deetune-pass]}"
   run_wrk deetune-pass "http://$VIP_DEETUNE/"
   stop_deetune
   run_wrk haproxy "http://$VIP_HAPROXY/"
+  nft_up
   run_wrk nftables "http://$VIP_NFT/"
+  nft_down
 done
 for name in direct deetune-redirect deetune-pass haproxy nftables; do
   RPS[$name]=$(median "${RPS[$name]}") P50[$name]=$(median "${P50[$name]}") P99[$name]=$(median "${P99[$name]}")
