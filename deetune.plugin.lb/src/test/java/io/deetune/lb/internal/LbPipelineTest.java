@@ -1,0 +1,142 @@
+package io.deetune.lb.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.deetune.bpf.NetNs;
+import io.deetune.bpf.testing.TestPins;
+import io.deetune.core.api.StageInfo;
+import io.deetune.core.internal.CoreHarness;
+import io.deetune.lb.Algorithm;
+import io.deetune.lb.Backend;
+import io.deetune.lb.HealthCheck;
+import io.deetune.lb.Protocol;
+import io.deetune.lb.VirtualService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stage inside the core's real pipeline (dispatcher -> lb) on the LB namespace's interfaces: balancing works,
+ * and a long-lived TCP connection keeps its backend across an update of the stage and a restart of the core.
+ */
+class LbPipelineTest {
+
+    private LbLab lab;
+    private TestPins pins;
+    private CoreHarness core;
+
+    @BeforeEach
+    void setUp() {
+        lab = new LbLab();
+        for (int i = 0; i < 3; i++) {
+            lab.startServer(i);
+        }
+        pins = TestPins.create("lbpipe");
+        core = new CoreHarness(pins.dir());
+        core.pipeline("lb", "native", lab.lbInterfaces.stream().map(ifname -> lab.lb + ":" + ifname).toArray(String[]::new));
+    }
+
+    @AfterEach
+    void tearDown() {
+        core.removePipeline("lb");
+        core.close();
+        pins.close();
+        lab.close();
+    }
+
+    private LbStage stage() {
+        LbStage stage = new LbStage(LbStageTest.config(LbConfig.class, Map.of("namespace", lab.lb)));
+        List<Backend> backends = lab.backendAddresses.stream().map(a -> new Backend(InetAddress.ofLiteral(a), LbLab.BACKEND_PORT, 1)).toList();
+        stage.putService(new VirtualService("web", InetAddress.ofLiteral(LbLab.VIP), 80, Protocol.TCP, Algorithm.ROUND_ROBIN, backends, HealthCheck.NONE));
+        return stage;
+    }
+
+    /** One request on a kept-alive HTTP/1.1 connection; returns the backend's name. */
+    private static String request(Socket socket) throws IOException {
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("connection closed after " + head);
+            }
+            head.append((char) c);
+        }
+        int length = Integer.parseInt(head.toString().toLowerCase().replaceAll("(?s).*content-length: *(\\d+).*", "$1"));
+        return new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+    }
+
+    private Socket connect() {
+        return NetNs.get(lab.client, () -> {
+            try {
+                Socket socket = new Socket();
+                socket.connect(new InetSocketAddress(LbLab.VIP, 80), 2000);
+                socket.setSoTimeout(3000);
+                return socket;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private Map<String, Integer> newConnections(int count) {
+        return NetNs.get(lab.client, () -> {
+            Map<String, Integer> answers = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                try {
+                    answers.merge(LbLab.get(LbLab.CLIENTS.getFirst(), 80), 1, Integer::sum);
+                } catch (IOException e) {
+                    throw new AssertionError("request " + i + " failed", e);
+                }
+            }
+            return answers;
+        });
+    }
+
+    @Test
+    void aLongLivedConnectionSurvivesAStageUpdateAndACoreRestart() throws Exception {
+        LbStage first = stage();
+        core.stageAdded("lb", 400, first);
+        List<String> chain = core.get("lb").orElseThrow().chain().stream().map(StageInfo::name).toList();
+        assertEquals(List.of("dispatcher", "lb"), chain);
+        // 31, so that the long-lived connection takes turn 31 (b2): fresh maps would start again at b1.
+        assertEquals(Map.of("b1", 11, "b2", 10, "b3", 10), newConnections(31), "round-robin through the pipeline");
+
+        try (Socket longLived = connect()) {
+            String backend = request(longLived);
+            assertEquals("b2", backend);
+
+            // The bundle is updated: the new stage object takes over the pinned maps within the grace time.
+            LbStage second = stage();
+            core.stageRemoved("lb", 400, first, false);
+            first.deactivate();
+            core.stageAdded("lb", 400, second);
+            assertEquals(backend, request(longLived), "same connection, same backend after the update");
+
+            // The JVM goes away and comes back: the chain is adopted, the connection table too.
+            core.restart();
+            second.deactivate();
+            core.pipeline("lb", "native", lab.lbInterfaces.stream().map(ifname -> lab.lb + ":" + ifname).toArray(String[]::new));
+            LbStage third = stage();
+            core.stageAdded("lb", 400, third);
+            assertEquals(backend, request(longLived), "same connection, same backend after the restart");
+            assertTrue(core.get("lb").orElseThrow().chain().stream().anyMatch(s -> s.name().equals("lb")));
+            assertEquals(32, third.status().getFirst().newFlows(), "the counters carried over too");
+
+            core.stageRemoved("lb", 400, third, true);
+            third.deactivate();
+        }
+    }
+}
