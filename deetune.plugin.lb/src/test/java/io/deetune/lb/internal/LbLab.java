@@ -41,6 +41,8 @@ final class LbLab implements AutoCloseable {
     private final List<BpfLink> links = new ArrayList<>();
 
     LbLab() {
+        noDuplicateAddressDetection(client);
+        noDuplicateAddressDetection(lb);
         lab.veth(client, "c0", CLIENTS.getFirst() + "/24", lb, "lb-c", "10.10.0.1/24");
         for (String extra : CLIENTS.subList(1, CLIENTS.size())) {
             lab.exec(client, "ip", "addr", "add", extra + "/24", "dev", "c0");
@@ -54,6 +56,7 @@ final class LbLab implements AutoCloseable {
         lab.exec(client, "ethtool", "-K", "c0", "gro", "on");
         for (int i = 1; i <= 3; i++) {
             String ns = lab.namespace("b" + i);
+            noDuplicateAddressDetection(ns);
             String address = "10.11." + i + ".2";
             lab.veth(lb, "lb-b" + i, "10.11." + i + ".1/24", ns, "b" + i, address + "/24");
             lab.exec(ns, "ip", "route", "add", "default", "via", "10.11." + i + ".1");
@@ -69,6 +72,11 @@ final class LbLab implements AutoCloseable {
         }
         lab.exec(lb, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         lab.exec(lb, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+    }
+
+    /** IPv6 addresses (link-local ones too) of interfaces created from now on are usable at once. */
+    private void noDuplicateAddressDetection(String ns) {
+        lab.exec(ns, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0");
     }
 
     /** Attaches the stage's program to every LB interface (native XDP on veth). */
@@ -119,8 +127,8 @@ final class LbLab implements AutoCloseable {
     static String get(String source, String vip, int port) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress(InetAddress.ofLiteral(source), 0));
-            socket.connect(new InetSocketAddress(InetAddress.ofLiteral(vip), port), 2000);
-            socket.setSoTimeout(2000);
+            socket.connect(new InetSocketAddress(InetAddress.ofLiteral(vip), port), 5000);
+            socket.setSoTimeout(5000);
             socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             if (!response.startsWith("HTTP/1.1 200")) {
