@@ -36,9 +36,32 @@ static __always_inline int lb_track_teardown(struct lb_flow *flow, __u8 tcp_flag
 	return (flags & LB_FLOW_CLOSED) != 0;
 }
 
+/*
+ * The return entry's key for a SNAT flow: backend -> snat:port with a port no other flow to this backend holds
+ * (probing from a hash of the client's flow); -1 when all probed ports are taken.
+ */
+static __always_inline int lb_snat_port(struct lb_packet *pkt, const struct lb_service *service, struct lb_flow_key *back)
+{
+	__u32 start = lb_hash_flow(&pkt->flow) % LB_SNAT_PORTS;
+
+	__builtin_memcpy(back->dst, service->snat, 16);
+#pragma unroll
+	for (int i = 0; i < LB_SNAT_PROBES; i++) {
+		struct lb_reply *taken;
+
+		back->dport = bpf_htons(LB_SNAT_PORT_MIN + (start + i) % LB_SNAT_PORTS);
+		taken = bpf_map_lookup_elem(&lb_replies, back);
+		if (!taken || (taken->client_port == pkt->flow.sport && taken->client[0] == pkt->flow.src[0] &&
+			       taken->client[1] == pkt->flow.src[1] && taken->client[2] == pkt->flow.src[2] &&
+			       taken->client[3] == pkt->flow.src[3]))
+			return 0;
+	}
+	return -1;
+}
+
 /* Binds a new client flow to backend_id: connection entry, return entry, counters. */
 static __always_inline int lb_bind(struct lb_packet *pkt, const struct lb_service *service, __u32 backend_id,
-				   const struct lb_backend *backend, __u64 now)
+				   const struct lb_backend *backend, __u64 now, __be16 *snat_port)
 {
 	struct lb_flow flow = {
 		.created_ns = now,
@@ -48,6 +71,7 @@ static __always_inline int lb_bind(struct lb_packet *pkt, const struct lb_servic
 	};
 	struct lb_reply reply = {
 		.vip_port = pkt->flow.dport,
+		.client_port = pkt->flow.sport,
 		.backend_id = backend_id,
 		.last_seen_ns = now,
 	};
@@ -59,13 +83,18 @@ static __always_inline int lb_bind(struct lb_packet *pkt, const struct lb_servic
 	};
 
 	__builtin_memcpy(reply.vip, pkt->flow.dst, 16);
+	__builtin_memcpy(reply.client, pkt->flow.src, 16);
 	__builtin_memcpy(back.src, backend->addr, 16);
 	__builtin_memcpy(back.dst, pkt->flow.src, 16);
+	if ((service->flags & LB_SERVICE_SNAT) && lb_snat_port(pkt, service, &back) < 0)
+		return -1;
+	flow.snat_port = (service->flags & LB_SERVICE_SNAT) ? back.dport : 0;
 	if (bpf_map_update_elem(&lb_replies, &back, &reply, BPF_ANY) < 0)
 		return -1;
 	if (bpf_map_update_elem(&lb_flows, &pkt->flow, &flow, BPF_ANY) < 0)
 		return -1;
 	lb_backend_flows_add(backend_id, 1);
+	*snat_port = flow.snat_port;
 	return 0;
 }
 
@@ -76,6 +105,8 @@ static __always_inline int lb_forward(struct xdp_md *ctx, struct lb_packet *pkt,
 	struct lb_flow *flow = bpf_map_lookup_elem(&lb_flows, &pkt->flow);
 	struct lb_backend *backend = NULL;
 	__u32 backend_id = 0;
+	__be16 snat_port = 0;
+	int snat = (service->flags & LB_SERVICE_SNAT) != 0;
 	int new_flow = 0;
 
 	if (flow) {
@@ -83,9 +114,11 @@ static __always_inline int lb_forward(struct xdp_md *ctx, struct lb_packet *pkt,
 		backend = bpf_map_lookup_elem(&lb_backends, &backend_id);
 		/*
 		 * Keep the binding unless its backend went down (the flow moves to a healthy one), the service was
-		 * replaced, or a closed TCP flow's port is reused by a new connection (SYN).
+		 * replaced or switched source translation on or off, or a closed TCP flow's port is reused by a new
+		 * connection (SYN).
 		 */
 		if (!backend || !(backend->flags & LB_BACKEND_UP) || flow->service_id != service->id ||
+		    snat != (flow->snat_port != 0) ||
 		    ((flow->flags & LB_FLOW_CLOSED) && (pkt->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN)) {
 			if (!(flow->flags & LB_FLOW_CLOSED))
 				lb_backend_flows_add(backend_id, -1);
@@ -98,10 +131,11 @@ static __always_inline int lb_forward(struct xdp_md *ctx, struct lb_packet *pkt,
 		backend = bpf_map_lookup_elem(&lb_backends, &backend_id);
 		if (!backend || backend->family != pkt->flow.family)
 			return deetune_xdp_drop();
-		if (lb_bind(pkt, service, backend_id, backend, now) < 0)
+		if (lb_bind(pkt, service, backend_id, backend, now, &snat_port) < 0)
 			return deetune_xdp_drop();
 		new_flow = 1;
 	} else {
+		snat_port = flow->snat_port;
 		if (now - flow->last_seen_ns > LB_TOUCH_NS)
 			flow->last_seen_ns = now;
 		if (pkt->tcp_flags && lb_track_teardown(flow, pkt->tcp_flags, LB_FLOW_FIN_CLIENT))
@@ -112,6 +146,8 @@ static __always_inline int lb_forward(struct xdp_md *ctx, struct lb_packet *pkt,
 	lb_count(&lb_service_stats, service->id, pkt->length, new_flow);
 	lb_count(&lb_backend_stats, backend_id, pkt->length, new_flow);
 	lb_rewrite_destination(pkt, backend);
+	if (snat)
+		lb_rewrite_source(pkt, service->snat, snat_port);
 	return lb_transmit(ctx, pkt);
 }
 
@@ -124,14 +160,14 @@ static __always_inline int lb_return(struct xdp_md *ctx, struct lb_packet *pkt, 
 		reply->last_seen_ns = now;
 	if (pkt->tcp_flags & (LB_TCP_FIN | LB_TCP_RST)) {
 		struct lb_flow_key client = {
-			.sport = pkt->flow.dport,
+			.sport = reply->client_port,
 			.dport = reply->vip_port,
 			.proto = pkt->flow.proto,
 			.family = pkt->flow.family,
 		};
 		struct lb_flow *flow;
 
-		__builtin_memcpy(client.src, pkt->flow.dst, 16);
+		__builtin_memcpy(client.src, reply->client, 16);
 		__builtin_memcpy(client.dst, reply->vip, 16);
 		flow = bpf_map_lookup_elem(&lb_flows, &client);
 		if (flow && flow->backend_id == reply->backend_id &&
@@ -139,7 +175,7 @@ static __always_inline int lb_return(struct xdp_md *ctx, struct lb_packet *pkt, 
 			lb_backend_flows_add(reply->backend_id, -1);
 	}
 	lb_count(&lb_backend_stats, reply->backend_id, pkt->length, 0);
-	lb_rewrite_source(pkt, reply);
+	lb_rewrite_reply(pkt, reply);
 	return lb_transmit(ctx, pkt);
 }
 

@@ -27,6 +27,17 @@ enum lb_algorithm {
 	LB_ALG_MAGLEV = 4,
 };
 
+/* struct lb_service.flags: rewrite the client's source to snat[] and a port of the SNAT range as well. */
+#define LB_SERVICE_SNAT 0x1
+/*
+ * SNAT source ports: above Linux's default ephemeral range (32768-60999), so that the LB host's own connections
+ * (health checks) never share a port with a translated flow. A port is picked by hashing the client's address and
+ * port, probing the next ones when another flow holds it towards the same backend.
+ */
+#define LB_SNAT_PORT_MIN 61000
+#define LB_SNAT_PORTS 4536
+#define LB_SNAT_PROBES 8
+
 /* struct lb_backend.flags */
 #define LB_BACKEND_UP 0x1
 

@@ -130,17 +130,35 @@ static __always_inline void lb_rewrite_destination(struct lb_packet *pkt, const 
 	}
 }
 
-/* Reverse NAT: backend -> client becomes VIP -> client. */
-static __always_inline void lb_rewrite_source(struct lb_packet *pkt, const struct lb_reply *reply)
+/* Source NAT: client -> backend becomes snat:port -> backend (the backend replies to the LB). */
+static __always_inline void lb_rewrite_source(struct lb_packet *pkt, const __be32 addr[4], __be16 port)
 {
-	lb_l4_csum_update(pkt, pkt->flow.src, reply->vip, pkt->ports->src, reply->vip_port);
-	pkt->ports->src = reply->vip_port;
+	lb_l4_csum_update(pkt, pkt->flow.src, addr, pkt->ports->src, port);
+	pkt->ports->src = port;
 	if (pkt->ip4) {
-		deetune_csum_replace4(&pkt->ip4->check, pkt->ip4->saddr, reply->vip[0]);
-		pkt->ip4->saddr = reply->vip[0];
+		deetune_csum_replace4(&pkt->ip4->check, pkt->ip4->saddr, addr[0]);
+		pkt->ip4->saddr = addr[0];
 	} else if (pkt->ip6) {
-		__builtin_memcpy(&pkt->ip6->saddr, reply->vip, 16);
+		__builtin_memcpy(&pkt->ip6->saddr, addr, 16);
 	}
+}
+
+/* Reverse NAT: backend -> client (or -> snat:port) becomes VIP -> client. */
+static __always_inline void lb_rewrite_reply(struct lb_packet *pkt, const struct lb_reply *reply)
+{
+	if (pkt->ports->dst != reply->client_port || pkt->flow.dst[0] != reply->client[0] ||
+	    pkt->flow.dst[1] != reply->client[1] || pkt->flow.dst[2] != reply->client[2] ||
+	    pkt->flow.dst[3] != reply->client[3]) {
+		lb_l4_csum_update(pkt, pkt->flow.dst, reply->client, pkt->ports->dst, reply->client_port);
+		pkt->ports->dst = reply->client_port;
+		if (pkt->ip4) {
+			deetune_csum_replace4(&pkt->ip4->check, pkt->ip4->daddr, reply->client[0]);
+			pkt->ip4->daddr = reply->client[0];
+		} else if (pkt->ip6) {
+			__builtin_memcpy(&pkt->ip6->daddr, reply->client, 16);
+		}
+	}
+	lb_rewrite_source(pkt, reply->vip, reply->vip_port);
 }
 
 #endif /* LB_PACKET_H */

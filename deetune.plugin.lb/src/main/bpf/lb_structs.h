@@ -22,7 +22,8 @@ struct lb_service {
 	__u32 id;		/* index into the per-service maps */
 	__u32 algorithm;	/* enum lb_algorithm */
 	__u32 ring_len;		/* used slots of the service's ring in lb_rings; 0: no backend can take a flow */
-	__u32 flags;
+	__u32 flags;		/* LB_SERVICE_SNAT */
+	__be32 snat[4];		/* with LB_SERVICE_SNAT: the LB's address that backends see as the client */
 };
 
 /* Value of lb_backends (index: backend id), written by Java. */
@@ -52,14 +53,19 @@ struct lb_flow {
 	__u32 backend_id;
 	__u32 service_id;
 	__u32 flags;		/* LB_FLOW_* */
-	__u32 pad;
+	__be16 snat_port;	/* source port towards the backend when the service translates sources, else 0 */
+	__u16 pad;
 };
 
-/* Value of lb_replies: how to rewrite a backend's reply so that the client sees the VIP. */
+/*
+ * Value of lb_replies: how to rewrite a backend's reply so that the client sees the VIP. Its key is the reply as
+ * it arrives: backend -> client, or backend -> the service's SNAT address and port.
+ */
 struct lb_reply {
 	__be32 vip[4];
+	__be32 client[4];
 	__be16 vip_port;
-	__u16 pad;
+	__be16 client_port;
 	__u32 backend_id;
 	__u64 last_seen_ns;	/* backend side; refreshed at most every LB_TOUCH_NS */
 };

@@ -36,6 +36,9 @@ public class ServiceAddCommand implements Action {
     @Completion(AlgorithmCompleter.class)
     String algorithm = "round-robin";
 
+    @Option(name = "--snat", description = "The load balancer's address that backends see as the client (source NAT)")
+    String snat;
+
     @Option(name = "--health", description = "Health check: none, tcp or http")
     String health = "none";
 
@@ -51,7 +54,7 @@ public class ServiceAddCommand implements Action {
         String[] list = backends == null ? new String[0]
                 : backends.stream().map(b -> b.contains("@") ? b.replace("@", " weight=") : b).toArray(String[]::new);
         VirtualService service = Specs.service(name, endpoint.address().getHostAddress(), endpoint.port(), protocol, algorithm, list,
-                new HealthCheck(health, healthPath, healthInterval, Math.min(500, healthInterval), 2, 2));
+                new HealthCheck(health, healthPath, healthInterval, Math.min(500, healthInterval), 2, 2), snat);
         loadBalancer.putService(service);
         System.out.println("service " + name + " at " + service.endpoint() + " (" + service.algorithm().id() + ", "
                 + service.backends().size() + " backend(s))");

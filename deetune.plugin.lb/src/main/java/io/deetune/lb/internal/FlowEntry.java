@@ -4,7 +4,7 @@ import io.deetune.bpf.Codec;
 import java.nio.ByteBuffer;
 
 /** {@code struct lb_flow}: the backend a client flow is bound to. */
-record FlowEntry(long createdNanos, long lastSeenNanos, int backendId, int serviceId, int flags) {
+record FlowEntry(long createdNanos, long lastSeenNanos, int backendId, int serviceId, int flags, int snatPort) {
 
     static final int FIN_CLIENT = 0x1;
     static final int FIN_BACKEND = 0x2;
@@ -16,12 +16,14 @@ record FlowEntry(long createdNanos, long lastSeenNanos, int backendId, int servi
 
         @Override public void encode(FlowEntry value, ByteBuffer out) {
             out.putLong(value.createdNanos()).putLong(value.lastSeenNanos()).putInt(value.backendId())
-                    .putInt(value.serviceId()).putInt(value.flags()).putInt(0);
+                    .putInt(value.serviceId()).putInt(value.flags());
+            Wire.putPort(out, value.snatPort());
+            out.putShort((short) 0);
         }
 
         @Override public FlowEntry decode(ByteBuffer in) {
-            FlowEntry entry = new FlowEntry(in.getLong(), in.getLong(), in.getInt(), in.getInt(), in.getInt());
-            in.getInt();
+            FlowEntry entry = new FlowEntry(in.getLong(), in.getLong(), in.getInt(), in.getInt(), in.getInt(), Wire.getPort(in));
+            in.getShort();
             return entry;
         }
     };

@@ -367,7 +367,7 @@ public final class LbEngine implements LoadBalancer {
         }
         maps.rings.putAll(slots);
         VipKey key = new VipKey(spec.vip(), spec.port(), spec.protocol().number());
-        maps.services.put(key, new ServiceEntry(installed.id(), spec.algorithm().ordinal(), ring.length, 0));
+        maps.services.put(key, new ServiceEntry(installed.id(), spec.algorithm().ordinal(), ring.length, spec.snat()));
         if (previous != null) {
             VirtualService old = previous.spec();
             VipKey oldKey = new VipKey(old.vip(), old.port(), old.protocol().number());
@@ -420,10 +420,10 @@ public final class LbEngine implements LoadBalancer {
         if (maps == null) {
             return result;
         }
-        Map<Integer, String> serviceNames = new HashMap<>();
+        Map<Integer, VirtualService> servicesById = new HashMap<>();
         Map<Integer, Backend> backendsById = new HashMap<>();
         for (Installed installed : services.values()) {
-            serviceNames.put(installed.id(), installed.spec().name());
+            servicesById.put(installed.id(), installed.spec());
             for (Backend b : installed.spec().backends()) {
                 backendsById.put(installed.backendIds().get(b.endpoint()), b);
             }
@@ -432,12 +432,13 @@ public final class LbEngine implements LoadBalancer {
         for (Map.Entry<FlowKey, FlowEntry> e : maps.flows.entries().entrySet()) {
             FlowKey key = e.getKey();
             FlowEntry flow = e.getValue();
-            String name = serviceNames.get(flow.serviceId());
+            VirtualService owner = servicesById.get(flow.serviceId());
             Backend backend = backendsById.get(flow.backendId());
-            if (name == null || backend == null || (service != null && !service.equals(name))) {
+            if (owner == null || backend == null || (service != null && !service.equals(owner.name()))) {
                 continue;
             }
-            long lastSeen = Math.max(flow.lastSeenNanos(), replyLastSeen(key, backend));
+            String name = owner.name();
+            long lastSeen = Math.max(flow.lastSeenNanos(), replyLastSeen(replyKey(key, flow, backend, owner)));
             result.add(new Flow(name, key.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
                     key.source(), key.sourcePort(), key.destination(), key.destinationPort(), backend.address(),
                     backend.port(), flow.state(), Duration.ofNanos(now - flow.createdNanos()).toMillis(),
@@ -459,12 +460,16 @@ public final class LbEngine implements LoadBalancer {
         orphanBackends.clear();
     }
 
-    private static FlowKey replyKey(FlowKey client, Backend backend) {
+    /** The key of a flow's return entry: the reply as it arrives, backend -> client or backend -> snat:port. */
+    private static FlowKey replyKey(FlowKey client, FlowEntry flow, Backend backend, VirtualService service) {
+        if (flow.snatPort() != 0 && service.snat() != null) {
+            return new FlowKey(backend.address(), service.snat(), backend.port(), flow.snatPort(), client.protocol());
+        }
         return new FlowKey(backend.address(), client.source(), backend.port(), client.sourcePort(), client.protocol());
     }
 
-    private long replyLastSeen(FlowKey client, Backend backend) {
-        return maps.replies(Wire.family(client.source())).get(replyKey(client, backend)).map(ReplyEntry::lastSeenNanos).orElse(0L);
+    private long replyLastSeen(FlowKey reply) {
+        return maps.replies(Wire.family(reply.source())).get(reply).map(ReplyEntry::lastSeenNanos).orElse(0L);
     }
 
     /**
@@ -480,8 +485,10 @@ public final class LbEngine implements LoadBalancer {
             removeOrphans();
         }
         Map<Integer, Backend> backendsById = new HashMap<>();
+        Map<Integer, VirtualService> servicesById = new HashMap<>();
         Map<Integer, Long> live = new HashMap<>();
         for (Installed installed : services.values()) {
+            servicesById.put(installed.id(), installed.spec());
             for (Backend b : installed.spec().backends()) {
                 int id = installed.backendIds().get(b.endpoint());
                 backendsById.put(id, b);
@@ -493,13 +500,15 @@ public final class LbEngine implements LoadBalancer {
             FlowKey key = e.getKey();
             FlowEntry flow = e.getValue();
             Backend backend = backendsById.get(flow.backendId());
-            long lastSeen = backend == null ? flow.lastSeenNanos() : Math.max(flow.lastSeenNanos(), replyLastSeen(key, backend));
+            VirtualService owner = servicesById.get(flow.serviceId());
+            FlowKey reply = backend == null || owner == null ? null : replyKey(key, flow, backend, owner);
+            long lastSeen = reply == null ? flow.lastSeenNanos() : Math.max(flow.lastSeenNanos(), replyLastSeen(reply));
             Duration idle = Duration.ofNanos(Math.max(0, now - lastSeen));
             Duration limit = flow.closed() ? closedLinger : key.protocol() == Protocol.TCP.number() ? tcpIdle : udpIdle;
-            if (idle.compareTo(limit) > 0 || backend == null) {
+            if (idle.compareTo(limit) > 0 || reply == null) {
                 maps.flows.remove(key);
-                if (backend != null) {
-                    maps.replies(Wire.family(key.source())).remove(replyKey(key, backend));
+                if (reply != null) {
+                    maps.replies(Wire.family(reply.source())).remove(reply);
                 }
                 expired++;
             } else if (!flow.closed()) {

@@ -39,7 +39,7 @@ public final class LbServiceConfiguration {
         try {
             service = Specs.service(name(config, properties), config.vip(), config.port(), config.protocol(), config.algorithm(),
                     config.backends(), new HealthCheck(config.healthCheck(), config.healthPath(), config.healthIntervalMillis(),
-                            config.healthTimeoutMillis(), config.healthFall(), config.healthRise()));
+                            config.healthTimeoutMillis(), config.healthFall(), config.healthRise()), config.snat());
             loadBalancer.putService(service);
         } catch (RuntimeException e) {
             LOG.error("lb: configuration {} rejected, running configuration unchanged: {}", properties.get("service.pid"), e.getMessage());

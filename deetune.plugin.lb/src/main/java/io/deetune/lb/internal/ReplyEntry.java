@@ -4,25 +4,28 @@ import io.deetune.bpf.Codec;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
-/** {@code struct lb_reply}: how a backend's reply is rewritten back to the VIP. */
-record ReplyEntry(InetAddress vip, int vipPort, int backendId, long lastSeenNanos) {
+/** {@code struct lb_reply}: how a backend's reply is rewritten back to the VIP and the client. */
+record ReplyEntry(InetAddress vip, InetAddress client, int vipPort, int clientPort, int backendId, long lastSeenNanos) {
 
     /** The address family is not stored in the value: the reply's key carries it. */
     static Codec<ReplyEntry> codec(int family) {
         return new Codec<>() {
-            @Override public int size() { return 32; }
+            @Override public int size() { return 48; }
 
             @Override public void encode(ReplyEntry value, ByteBuffer out) {
                 Wire.putAddress(out, value.vip());
+                Wire.putAddress(out, value.client());
                 Wire.putPort(out, value.vipPort());
-                out.putShort((short) 0).putInt(value.backendId()).putLong(value.lastSeenNanos());
+                Wire.putPort(out, value.clientPort());
+                out.putInt(value.backendId()).putLong(value.lastSeenNanos());
             }
 
             @Override public ReplyEntry decode(ByteBuffer in) {
                 InetAddress vip = Wire.getAddress(in, family);
-                int port = Wire.getPort(in);
-                in.getShort();
-                return new ReplyEntry(vip, port, in.getInt(), in.getLong());
+                InetAddress client = Wire.getAddress(in, family);
+                int vipPort = Wire.getPort(in);
+                int clientPort = Wire.getPort(in);
+                return new ReplyEntry(vip, client, vipPort, clientPort, in.getInt(), in.getLong());
             }
         };
     }

@@ -30,6 +30,10 @@ public @interface ServiceConfig {
             description = "address:port with an optional weight, e.g. '10.0.1.2:8080 weight=3' ([address]:port for IPv6).")
     String[] backends() default {};
 
+    @AttributeDefinition(name = "Source NAT address", required = false,
+            description = "The load balancer's own address that backends see as the client (when their replies would not come back through it). Empty: clients' addresses are kept.")
+    String snat() default "";
+
     @AttributeDefinition(name = "Health check", options = {@Option(value = "none"), @Option(value = "tcp"), @Option(value = "http")})
     String healthCheck() default "none";
 

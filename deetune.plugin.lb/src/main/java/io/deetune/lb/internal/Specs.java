@@ -135,6 +135,10 @@ public final class Specs {
                     throw new LbConfigException(field, "backend " + backend.endpoint() + " is listed twice");
                 }
             }
+            if (service.snat() != null && Wire.family(service.snat()) != Wire.family(service.vip())) {
+                throw new LbConfigException("snat", service.snat().getHostAddress() + " is not of the VIP's address family ("
+                        + service.vip().getHostAddress() + ")");
+            }
             healthCheck(service.healthCheck());
         } catch (LbConfigException e) {
             throw e.within(where);
@@ -160,9 +164,15 @@ public final class Specs {
         }
     }
 
-    /** Builds a service from the flat values of a configuration or a command. */
+    /** Builds a service from the flat values of a configuration or a command (no source translation). */
     public static VirtualService service(String name, String vip, int port, String protocol, String algorithm,
                                          String[] backends, HealthCheck healthCheck) {
+        return service(name, vip, port, protocol, algorithm, backends, healthCheck, null);
+    }
+
+    /** Builds a service from the flat values of a configuration or a command; {@code snat} null or blank: none. */
+    public static VirtualService service(String name, String vip, int port, String protocol, String algorithm,
+                                         String[] backends, HealthCheck healthCheck, String snat) {
         try {
             List<Backend> list = new ArrayList<>();
             if (backends != null) {
@@ -173,7 +183,7 @@ public final class Specs {
                 }
             }
             return validate(new VirtualService(name, address("vip", vip), port, Protocol.parse(protocol),
-                    Algorithm.parse(algorithm), list, healthCheck));
+                    Algorithm.parse(algorithm), list, healthCheck, snat == null || snat.isBlank() ? null : address("snat", snat)));
         } catch (LbConfigException e) {
             throw e.field().startsWith("service '") ? e : e.within("service '" + name + "'");
         }

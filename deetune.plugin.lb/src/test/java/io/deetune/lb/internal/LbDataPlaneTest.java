@@ -159,6 +159,42 @@ class LbDataPlaneTest {
     }
 
     @Test
+    void sourceNatRewritesBothAddressesBothWaysWithAPortPerFlow() {
+        VirtualService plain = service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, List.of("10.1.0.1"));
+        engine.putService(new VirtualService(plain.name(), plain.vip(), plain.port(), plain.protocol(), plain.algorithm(),
+                plain.backends(), plain.healthCheck(), ip("10.2.0.1")));
+        Map<Integer, Integer> clientPortBySnatPort = new HashMap<>();
+        for (int port = 20000; port < 21000; port++) {
+            byte[] out = run(Packets.tcp(CLIENT, port, VIP, 80, TCP_SYN, new byte[0])).output();
+            assertEquals(ip("10.1.0.1"), Packets.destinationAddress(out));
+            assertEquals(ip("10.2.0.1"), Packets.sourceAddress(out), "the backend sees the LB's address");
+            int snatPort = Packets.sourcePort(out);
+            assertTrue(snatPort >= 61000 && snatPort <= 65535, "SNAT port " + snatPort + " outside the ephemeral range");
+            assertTrue(Packets.ipv4ChecksumOk(out) && Packets.l4ChecksumOk(out));
+            assertEquals(null, clientPortBySnatPort.put(snatPort, port), "1000 flows to one backend, each its own SNAT port");
+        }
+        // Every reply finds its own client again.
+        for (int i = 0; i < 1000; i += 37) {
+            int snatPort = clientPortBySnatPort.keySet().stream().sorted().toList().get(i);
+            byte[] back = run(Packets.tcp("10.1.0.1", 8080, "10.2.0.1", snatPort, TCP_ACK, new byte[5])).output();
+            assertEquals(ip(VIP), Packets.sourceAddress(back));
+            assertEquals(80, Packets.sourcePort(back));
+            assertEquals(ip(CLIENT), Packets.destinationAddress(back));
+            assertEquals(clientPortBySnatPort.get(snatPort), Packets.destinationPort(back));
+            assertTrue(Packets.ipv4ChecksumOk(back) && Packets.l4ChecksumOk(back));
+        }
+        // A backend's FIN is tracked on the client's flow; the sweep then removes both entries.
+        int snatPort = clientPortBySnatPort.keySet().iterator().next();
+        int clientPort = clientPortBySnatPort.get(snatPort);
+        run(Packets.tcp(CLIENT, clientPort, VIP, 80, TCP_FIN | TCP_ACK, new byte[0]));
+        run(Packets.tcp("10.1.0.1", 8080, "10.2.0.1", snatPort, TCP_FIN | TCP_ACK, new byte[0]));
+        assertEquals(999, engine.status().getFirst().activeFlows());
+        assertEquals(1, engine.sweep(Duration.ofHours(1), Duration.ofHours(1), Duration.ZERO));
+        byte[] late = Packets.tcp("10.1.0.1", 8080, "10.2.0.1", snatPort, TCP_ACK, new byte[0]);
+        assertArrayEquals(late, run(late).output());
+    }
+
+    @Test
     void trafficNotForAVipContinuesTheChainUntouched() {
         engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
         List<byte[]> others = List.of(

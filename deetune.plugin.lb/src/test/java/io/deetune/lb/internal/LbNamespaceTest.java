@@ -120,6 +120,30 @@ class LbNamespaceTest {
         assertEquals(Map.of("b1", 10, "b2", 10, "b3", 10), answers);
     }
 
+    @ParameterizedTest(name = "fib redirect {0}")
+    @ValueSource(booleans = {true, false})
+    void sourceNatServesBackendsThatCannotReachTheClient(boolean fibRedirect) {
+        load(fibRedirect);
+        VirtualService plain = web(Algorithm.ROUND_ROBIN, HealthCheck.NONE);
+        // The SNAT address only needs a route from the backends to the LB: the stage catches the replies.
+        engine.putService(new VirtualService(plain.name(), plain.vip(), plain.port(), plain.protocol(), plain.algorithm(),
+                plain.backends(), plain.healthCheck(), InetAddress.ofLiteral("10.12.0.1")));
+        for (int i = 1; i <= 3; i++) {
+            String ns = lab.backends.get(i - 1);
+            lab.lab.exec(ns, "ip", "route", "del", "default");
+            lab.lab.exec(ns, "ip", "route", "add", "10.12.0.0/24", "via", "10.11." + i + ".1");
+        }
+        try {
+            assertEquals(Map.of("b1", 10, "b2", 10, "b3", 10), requests(LbLab.CLIENTS.getFirst(), 30));
+        } finally {
+            for (int i = 1; i <= 3; i++) {
+                String ns = lab.backends.get(i - 1);
+                lab.lab.exec(ns, "ip", "route", "del", "10.12.0.0/24");
+                lab.lab.exec(ns, "ip", "route", "add", "default", "via", "10.11." + i + ".1");
+            }
+        }
+    }
+
     @Test
     void weightedRoundRobinIsProportional() {
         load(true);

@@ -23,13 +23,13 @@ class LbStructsTest {
         try (BpfObject object = LbObjects.open()) {
             Btf btf = object.btf();
             assertLayout(btf, "lb_vip_key", VipKey.CODEC.size(), Map.of("addr", 0, "port", 16, "proto", 18, "family", 19));
-            assertLayout(btf, "lb_service", ServiceEntry.CODEC.size(), Map.of("id", 0, "algorithm", 4, "ring_len", 8, "flags", 12));
+            assertLayout(btf, "lb_service", ServiceEntry.CODEC.size(), Map.of("id", 0, "algorithm", 4, "ring_len", 8, "flags", 12, "snat", 16));
             assertLayout(btf, "lb_backend", BackendEntry.CODEC.size(), Map.of("addr", 0, "port", 16, "family", 18, "flags", 19, "weight", 20));
             assertLayout(btf, "lb_flow_key", FlowKey.CODEC.size(),
                     Map.of("src", 0, "dst", 16, "sport", 32, "dport", 34, "proto", 36, "family", 37));
             assertLayout(btf, "lb_flow", FlowEntry.CODEC.size(),
-                    Map.of("created_ns", 0, "last_seen_ns", 8, "backend_id", 16, "service_id", 20, "flags", 24));
-            assertLayout(btf, "lb_reply", ReplyEntry.IPV4.size(), Map.of("vip", 0, "vip_port", 16, "backend_id", 20, "last_seen_ns", 24));
+                    Map.of("created_ns", 0, "last_seen_ns", 8, "backend_id", 16, "service_id", 20, "flags", 24, "snat_port", 28));
+            assertLayout(btf, "lb_reply", ReplyEntry.IPV4.size(), Map.of("vip", 0, "client", 16, "vip_port", 32, "client_port", 34, "backend_id", 36, "last_seen_ns", 40));
             assertLayout(btf, "lb_stats", Stats.CODEC.size(), Map.of("packets", 0, "bytes", 8, "new_flows", 16));
         }
     }
