@@ -1,5 +1,6 @@
 package io.deetune.karaf.itest;
 
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.CoreOptions.systemTimeout;
 import static org.ops4j.pax.exam.CoreOptions.vmOptions;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
@@ -24,6 +25,9 @@ public final class DeeTuneDistribution {
     /** Where the core pins while the tests run, away from the demo's /sys/fs/bpf/deetune. */
     public static final String PIN_ROOT = "/sys/fs/bpf/deetune-itest";
 
+    /** System property (in the container too): the jar of the test stage bundle. */
+    public static final String TEST_STAGE_PROPERTY = "deetune.itest.stage";
+
     private DeeTuneDistribution() {
     }
 
@@ -47,6 +51,8 @@ public final class DeeTuneDistribution {
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", freePort()),
             editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", freePort()),
             editConfigurationFilePut("etc/io.deetune.core.cfg", "pin.root", PIN_ROOT),
+            // The test stage bundle (deetune.itest.stage) that the hot deploy test copies into deploy/.
+            systemProperty(TEST_STAGE_PROPERTY).value(requiredProperty(TEST_STAGE_PROPERTY)),
             // Pax Exam installs its own bundles (feature "exam"): from the build's local repository, else Central.
             // The distribution itself stays offline: all of DeeTune and Karaf is in its system/.
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",

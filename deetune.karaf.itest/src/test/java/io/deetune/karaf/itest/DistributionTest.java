@@ -3,21 +3,13 @@ package io.deetune.karaf.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.security.PrivilegedExceptionAction;
 import java.util.Arrays;
 import java.util.List;
 import javax.inject.Inject;
-import javax.security.auth.Subject;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
-import org.apache.karaf.jaas.boot.principal.UserPrincipal;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -47,6 +39,13 @@ public class DistributionTest {
     @Inject
     private SessionFactory sessions;
 
+    private KarafConsole console;
+
+    @Before
+    public void openConsole() {
+        console = new KarafConsole(sessions);
+    }
+
     @Configuration
     public Option[] configuration() {
         return DeeTuneDistribution.options();
@@ -74,53 +73,24 @@ public class DistributionTest {
     }
 
     @Test
-    public void deetuneCommandRunsThroughTheShellAndPrintsItsTable() throws Exception {
-        String output = execute(user("admin", "admin", "manager", "viewer"), "deetune:pipelines");
+    public void deetuneCommandRunsThroughTheShellAndPrintsItsTable() {
+        String output = console.execute(KarafConsole.ADMIN, "deetune:pipelines");
         assertTrue(output, output.contains("Name") && output.contains("Hook") && output.contains("Interfaces"));
     }
 
     @Test
-    public void commandsSeeTheUserWhoRunsThem() throws Exception {
-        String output = execute(user("alice", "viewer"), "jaas:whoami");
+    public void commandsSeeTheUserWhoRunsThem() {
+        String output = console.execute(KarafConsole.user("alice", "viewer"), "jaas:whoami");
         assertTrue(output, output.contains("alice"));
     }
 
     @Test
     public void adminCommandsNeedTheAdminRole() throws Exception {
-        String refused = execute(user("victor", "viewer"), "feature:install scheduler");
+        String refused = console.execute(KarafConsole.user("victor", "viewer"), "feature:install scheduler");
         assertTrue(refused, refused.contains("Insufficient credentials") || refused.contains("Command not found"));
         assertTrue("a viewer installed a feature", !features.isInstalled(features.getFeature("scheduler")));
 
-        execute(user("admin", "admin", "manager", "viewer"), "feature:install scheduler");
+        console.execute(KarafConsole.ADMIN, "feature:install scheduler");
         assertTrue("admin could not install a feature", features.isInstalled(features.getFeature("scheduler")));
-    }
-
-    private static Subject user(String name, String... roles) {
-        Subject subject = new Subject();
-        subject.getPrincipals().add(new UserPrincipal(name));
-        for (String role : roles) {
-            subject.getPrincipals().add(new RolePrincipal(role));
-        }
-        return subject;
-    }
-
-    /** Runs a command as {@code subject} in a new shell session, like the console does; returns what it printed. */
-    @SuppressWarnings("removal") // Subject.doAs: what Karaf's own code calls, retargeted by the agent
-    private String execute(Subject subject, String command) throws Exception {
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-        Session session = sessions.create(InputStream.nullInputStream(), out, out);
-        try {
-            Object result = Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-            if (result != null) {
-                out.println(result);
-            }
-        } catch (Exception e) {
-            // What the user would see in the console.
-            out.println(e.getClass().getSimpleName() + ": " + e.getMessage());
-        } finally {
-            session.close();
-        }
-        return printed.toString(StandardCharsets.UTF_8);
     }
 }
