@@ -12,6 +12,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 
@@ -91,6 +94,25 @@ public final class DeeTuneDistribution {
             "--enable-native-access=ALL-UNNAMED",
             "-javaagent:lib/deetune.karaf.agent.jar",
         };
+    }
+
+    /**
+     * Removes the pin folders the core made for the tests once they are empty (the core removes a detached
+     * pipeline's pins in the background: this waits a few seconds for that); anything still pinned after that
+     * stays, for a look with bpftool.
+     */
+    public static void removeEmptyPinFolders() throws InterruptedException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try {
+                Files.deleteIfExists(Path.of(PIN_ROOT, "stages"));
+                Files.deleteIfExists(Path.of(PIN_ROOT));
+                return;
+            } catch (DirectoryNotEmptyException e) {
+                Thread.sleep(100);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + PIN_ROOT, e);
+            }
+        }
     }
 
     private static String requiredProperty(String name) {

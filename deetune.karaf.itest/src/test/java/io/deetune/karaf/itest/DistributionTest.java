@@ -9,6 +9,7 @@ import javax.inject.Inject;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.AfterClass;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -49,6 +50,11 @@ public class DistributionTest {
     @Configuration
     public Option[] configuration() {
         return DeeTuneDistribution.options();
+    }
+
+    @AfterClass
+    public static void removeEmptyPinFolders() throws InterruptedException {
+        DeeTuneDistribution.removeEmptyPinFolders();
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import javax.inject.Inject;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.After;
+import org.junit.AfterClass;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -63,6 +64,11 @@ public class HotDeployTest {
     @Configuration
     public Option[] configuration() {
         return DeeTuneDistribution.options();
+    }
+
+    @AfterClass
+    public static void removeEmptyPinFolders() throws InterruptedException {
+        DeeTuneDistribution.removeEmptyPinFolders();
     }
 
     @Before
