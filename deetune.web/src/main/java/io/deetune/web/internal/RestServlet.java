@@ -12,7 +12,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
-/** The REST API at {@code /deetune/api/*} (HTTP whiteboard). */
+/**
+ * The REST API at {@code /deetune/api/*} (HTTP whiteboard), for users of Karaf's {@code karaf} realm with the
+ * {@code viewer} or {@code admin} role, with HTTP Basic authentication.
+ */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/deetune/api/*")
 public final class RestServlet extends HttpServlet {
@@ -20,6 +23,7 @@ public final class RestServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient PipelinesApi api;
+    private final transient JaasBasicAuth auth = new JaasBasicAuth("karaf", java.util.Set.of("viewer", "admin"));
 
     @Activate
     public RestServlet(@Reference Pipelines pipelines) {
@@ -28,6 +32,11 @@ public final class RestServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (auth.authenticate(request.getHeader("Authorization")).isEmpty()) {
+            response.setHeader("WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\"");
+            response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+            return;
+        }
         PipelinesApi.Response result = api.get(request.getPathInfo());
         response.setStatus(result.status());
         response.setContentType("application/json");
