@@ -97,6 +97,33 @@ public final class Specs {
         return new Backend(endpoint.address(), endpoint.port(), weight(field + ".weight", weight));
     }
 
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
+
+    /**
+     * The entries of a list-valued configuration property however it arrived: one value per entry (a typed array, as
+     * {@code .config} files and the web console give it), comma separated in one string (as a Karaf {@code .cfg}
+     * line gives it: {@code backends = 10.0.1.2:80, 10.0.1.3:80 weight=2}), or as a {@code ["...", "..."]} literal.
+     */
+    public static List<String> entries(String[] values) {
+        List<String> entries = new ArrayList<>();
+        for (String value : values == null ? new String[0] : values) {
+            String v = value == null ? "" : value.trim();
+            if (v.startsWith("[") && v.endsWith("]") && v.substring(1).trim().startsWith("\"")) {
+                java.util.regex.Matcher quoted = QUOTED.matcher(v);
+                while (quoted.find()) {
+                    entries.add(quoted.group(1).trim());
+                }
+            } else {
+                for (String part : v.split(",")) {
+                    if (!part.isBlank()) {
+                        entries.add(part.trim());
+                    }
+                }
+            }
+        }
+        return entries;
+    }
+
     /** Checks one service on its own; collisions with other services are checked by the engine. */
     public static VirtualService validate(VirtualService service) {
         if (service.name() == null || !NAME.matcher(service.name()).matches()) {
@@ -175,12 +202,9 @@ public final class Specs {
                                          String[] backends, HealthCheck healthCheck, String snat) {
         try {
             List<Backend> list = new ArrayList<>();
-            if (backends != null) {
-                for (int i = 0; i < backends.length; i++) {
-                    if (backends[i] != null && !backends[i].isBlank()) {
-                        list.add(backend("backends[" + i + "]", backends[i]));
-                    }
-                }
+            List<String> given = entries(backends);
+            for (int i = 0; i < given.size(); i++) {
+                list.add(backend("backends[" + i + "]", given.get(i)));
             }
             return validate(new VirtualService(name, address("vip", vip), port, Protocol.parse(protocol),
                     Algorithm.parse(algorithm), list, healthCheck, snat == null || snat.isBlank() ? null : address("snat", snat)));

@@ -33,6 +33,15 @@ class SpecsTest {
     }
 
     @Test
+    void listPropertiesArriveInEveryFormKarafUses() {
+        List<String> expected = List.of("10.1.0.1:8080", "10.1.0.2:8080 weight=3", "[fd00::1]:80");
+        assertEquals(expected, Specs.entries(new String[] {"10.1.0.1:8080", "10.1.0.2:8080 weight=3", "[fd00::1]:80"}));
+        assertEquals(expected, Specs.entries(new String[] {"10.1.0.1:8080, 10.1.0.2:8080 weight=3,[fd00::1]:80"}));
+        assertEquals(expected, Specs.entries(new String[] {"[\"10.1.0.1:8080\", \"10.1.0.2:8080 weight=3\", \"[fd00::1]:80\"]"}));
+        assertEquals(List.of(), Specs.entries(new String[] {""}));
+    }
+
+    @Test
     void eachBadFieldIsNamed() {
         LbConfigException algorithm = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "random", BACKENDS, HealthCheck.NONE));
         assertEquals("service 'web'.algorithm", algorithm.field());
