@@ -22,14 +22,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The stage inside the core's real pipeline (dispatcher -> lb) on the LB namespace's interfaces: balancing works,
  * and a long-lived TCP connection keeps its backend across an update of the stage and a restart of the core.
  */
+/* A guard against a hang (e.g. a health event that never comes), not a timing assertion. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LbPipelineTest {
 
     private LbLab lab;
