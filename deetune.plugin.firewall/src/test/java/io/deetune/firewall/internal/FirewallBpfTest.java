@@ -154,27 +154,12 @@ class FirewallBpfTest {
         assertEquals(XDP_PASS, stage.verdict(arp));
     }
 
-    /** IPv4 fragment: offset in 8-byte units, more-fragments flag. */
     static byte[] fragment4(byte[] frame, int offsetUnits, boolean more) {
-        byte[] f = frame.clone();
-        Packets.putShort(f, 14 + 6, (more ? 0x2000 : 0) | offsetUnits);
-        Packets.putShort(f, 14 + 10, 0);
-        Packets.putShort(f, 14 + 10, Packets.checksum(f, 14, 20, 0));
-        return f;
+        return Frames.fragment4(frame, offsetUnits, more);
     }
 
-    /** An IPv6 UDP datagram behind a fragment header with the given offset (8-byte units). */
     static byte[] fragment6(int offsetUnits, boolean more) {
-        byte[] udp = Packets.udp(V6.src, 40000, V6.dst, 80, new byte[16]);
-        byte[] l4 = Arrays.copyOfRange(udp, 14 + 40, udp.length);
-        byte[] withHeader = new byte[8 + l4.length];
-        System.arraycopy(l4, 0, withHeader, 8, l4.length);
-        byte[] frame = Packets.frame(Packets.ip(V6.src), Packets.ip(V6.dst), 44, withHeader);
-        int at = 14 + 40;
-        frame[at] = (byte) Packets.PROTO_UDP;
-        frame[at + 1] = 0;
-        Packets.putShort(frame, at + 2, (offsetUnits << 3) | (more ? 1 : 0));
-        return frame;
+        return Frames.fragment6(packet(V6, "udp"), offsetUnits, more);
     }
 
     @Test
