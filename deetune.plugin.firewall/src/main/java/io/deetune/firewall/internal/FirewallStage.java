@@ -90,7 +90,12 @@ public final class FirewallStage implements Stage, Blocklist {
     /** Applies a configuration; a bad one is logged and leaves the rule set in force. */
     private synchronized void configure(FirewallConfig config) {
         try {
-            Action newPolicy = Action.parse(config.default_policy());
+            Action newPolicy;
+            try {
+                newPolicy = Action.parse(config.default_policy());
+            } catch (IllegalArgumentException e) {
+                throw new RuleException(PID + ": default.policy: " + e.getMessage());
+            }
             Path file = config.rules_file().isBlank() ? null : resolve(config.rules_file().trim());
             List<Rule> newFileRules = file == null ? List.of() : readRules(file);
             apply(newFileRules, commandRules, newPolicy);
