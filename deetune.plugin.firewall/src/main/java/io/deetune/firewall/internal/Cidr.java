@@ -42,7 +42,7 @@ public final class Cidr {
         int length = max;
         if (slash >= 0) {
             String len = t.substring(slash + 1);
-            if (!len.matches("\\d{1,3}") || Integer.parseInt(len) > max) {
+            if (decimal(len, 3) < 0 || Integer.parseInt(len) > max) {
                 throw new IllegalArgumentException("bad prefix length '" + len + "' in '" + text + "' (0.." + max + ")");
             }
             length = Integer.parseInt(len);
@@ -51,21 +51,22 @@ public final class Cidr {
     }
 
     private static byte[] literal(String host, String text) {
-        if (host.matches("[0-9.]+")) {
+        if (!host.isEmpty() && host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9')) {
             String[] parts = host.split("\\.", -1);
             if (parts.length != 4) {
                 throw new IllegalArgumentException("bad IPv4 address '" + host + "' in '" + text + "'");
             }
             byte[] bytes = new byte[4];
             for (int i = 0; i < 4; i++) {
-                if (!parts[i].matches("\\d{1,3}") || Integer.parseInt(parts[i]) > 255) {
+                int octet = decimal(parts[i], 3);
+                if (octet < 0 || octet > 255) {
                     throw new IllegalArgumentException("bad IPv4 address '" + host + "' in '" + text + "'");
                 }
-                bytes[i] = (byte) Integer.parseInt(parts[i]);
+                bytes[i] = (byte) octet;
             }
             return bytes;
         }
-        if (host.contains(":") && host.matches("[0-9a-fA-F:.]+")) {
+        if (host.contains(":") && host.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
             try {
                 InetAddress address = InetAddress.ofLiteral(host);
                 if (address instanceof Inet6Address) {
@@ -82,6 +83,22 @@ public final class Cidr {
             }
         }
         throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address or prefix");
+    }
+
+    /** The value of 1 to {@code maxDigits} decimal digits, or -1 (no regex: rule files have 100k lines). */
+    static int decimal(String digits, int maxDigits) {
+        if (digits.isEmpty() || digits.length() > maxDigits) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     public boolean ipv6() {

@@ -27,10 +27,10 @@ public record PortRange(int low, int high) {
     }
 
     private static int port(String digits, String text) {
-        if (!digits.matches("\\d{1,6}")) {
+        int port = Cidr.decimal(digits, 6);
+        if (port < 0) {
             throw new IllegalArgumentException("'" + text + "' is not a port (0-65535) or a range low-high");
         }
-        int port = Integer.parseInt(digits);
         if (port > 65535) {
             throw new IllegalArgumentException("port " + port + " is out of 0-65535");
         }

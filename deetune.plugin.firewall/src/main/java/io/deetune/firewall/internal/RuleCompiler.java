@@ -2,6 +2,7 @@ package io.deetune.firewall.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class RuleCompiler {
                     + " the stage searches at most " + BpfLayout.MAX_TUPLES + ": use fewer distinct prefix lengths or port ranges");
         }
         ByteBuffer out = ByteBuffer.wrap(tuplesOut).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        Set<ByteBuffer> seen = new HashSet<>();
+        Set<KeyBytes> seen = new HashSet<>();
         int index = 0;
         for (Map.Entry<Tuple, List<Integer>> entry : tuples.entrySet()) {
             Tuple tuple = entry.getKey();
@@ -53,7 +54,7 @@ public final class RuleCompiler {
                 Rule rule = rules.get(rank);
                 byte[] key = tuple.key(rule, index);
                 // The same key twice means the same match: the better-ranked rule (seen first) shadows the other.
-                if (seen.add(ByteBuffer.wrap(key))) {
+                if (seen.add(new KeyBytes(key))) {
                     keys.add(key);
                     values.add(BpfLayout.buffer(BpfLayout.RULE_VALUE_SIZE).putInt(rank).putInt(rule.action().ordinal()).array());
                 }
@@ -61,5 +62,18 @@ public final class RuleCompiler {
             index++;
         }
         return index;
+    }
+
+    /** A rule key as a hash-set element. */
+    private record KeyBytes(byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyBytes k && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
     }
 }
