@@ -52,7 +52,8 @@ static __always_inline void fw_count_rule(__u32 bank, const struct fw_rule_set *
 	/* This CPU's own entry: no other CPU writes it, no atomic needed. */
 	counter->packets++;
 	counter->bytes += bytes;
-	counter->last_hit_ns = bpf_ktime_get_ns();
+	/* The coarse clock is a plain read, the precise one a clock source access: a hit time needs no better than a tick. */
+	counter->last_hit_ns = bpf_ktime_get_coarse_ns();
 }
 
 SEC("xdp")

@@ -66,7 +66,7 @@ struct fw_rule_set {
 struct fw_rule_counter {
 	__u64 packets;
 	__u64 bytes;
-	__u64 last_hit_ns; /* bpf_ktime_get_ns (CLOCK_MONOTONIC) of the last hit */
+	__u64 last_hit_ns; /* bpf_ktime_get_coarse_ns (CLOCK_MONOTONIC, tick resolution) of the last hit */
 };
 
 /* Blocklist key: an IPv6 prefix; IPv4 addresses are IPv4-mapped (::ffff:a.b.c.d, prefix length + 96). */
