@@ -48,10 +48,13 @@ mvn -B -ntp -q ${MAVEN_ARGS:-} install -pl deetune.plugin.firewall -am -DskipTes
 mvn -B -ntp -q ${MAVEN_ARGS:-} -f deetune.plugin.firewall/pom.xml dependency:build-classpath \
   -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 MODULE=deetune.plugin.firewall
-CLASSPATH_BENCH="$MODULE/target/classes:$MODULE/target/test-classes:$(cat $MODULE/target/bench.classpath)"
+WORK=$(mktemp -d /tmp/deetune-bench-firewall.XXXXXX)
+# A private copy of the dependencies: a build elsewhere that rewrites the local repository mid-run cannot break us.
+mkdir -p "$WORK/lib"
+tr ':' '\n' <"$MODULE/target/bench.classpath" | while read -r jar; do cp "$jar" "$WORK/lib/"; done
+CLASSPATH_BENCH="$MODULE/target/classes:$MODULE/target/test-classes:$WORK/lib/*"
 bench_java() { java --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_BENCH" io.deetune.firewall.internal.FirewallBench "$@" 2> >(grep -v SLF4J >&2); }
 
-WORK=$(mktemp -d /tmp/deetune-bench-firewall.XXXXXX)
 PIN_DIR=/sys/fs/bpf/deetune-bench-firewall-$$
 GEN=dt-fwb-gen-$$
 RX=dt-fwb-rx-$$

@@ -13,6 +13,10 @@ import java.util.List;
  * table and counter table are created beside the active ones, filled with batch updates, put into the idle bank,
  * and one update of fw_active makes every later packet use them. The tables of the bank replaced are freed by the
  * kernel once no program run holds them.
+ *
+ * <p>The idle bank's fw_sets entry is rewritten in place; the only packets that could still read it are those that
+ * read fw_active before the previous switch, and a program run lasts microseconds while building the next rule set
+ * takes milliseconds of system calls, so none is left by then.
  */
 public final class RuleTables implements AutoCloseable {
 
