@@ -4,11 +4,11 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.deetune.bpf.internal.Fds;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -38,12 +38,7 @@ public final class BpfLink implements AutoCloseable {
 
     /** Opens a link pinned at {@code path}. */
     public static BpfLink openPinned(Path path) {
-        if (!Files.exists(path)) {
-            throw new IllegalArgumentException("no pinned link at " + path);
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            return new BpfLink(Native.call(Libbpf.OBJ_GET, arena.allocateFrom(path.toString())).checkInt("open pinned link " + path));
-        }
+        return new BpfLink(Fds.openPinned(path, "link"));
     }
 
     /** What XDP program, if any, is attached to {@code ifindex} of the calling thread's network namespace. */
@@ -73,9 +68,7 @@ public final class BpfLink implements AutoCloseable {
 
     public Info info() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(LINK_INFO_SIZE, 8);
-            MemorySegment len = arena.allocateFrom(JAVA_INT, LINK_INFO_SIZE);
-            Native.call(Libbpf.OBJ_GET_INFO_BY_FD, fd, info, len).checkInt("link info of fd " + fd);
+            MemorySegment info = Fds.info(arena, fd, LINK_INFO_SIZE, "link");
             return new Info(info.get(JAVA_INT, 4), info.get(JAVA_INT, 0), info.get(JAVA_INT, 8), info.get(JAVA_INT, 16));
         }
     }
@@ -93,9 +86,7 @@ public final class BpfLink implements AutoCloseable {
 
     /** Pins the link at {@code path} so that the attachment outlives this process. */
     public void pin(Path path) {
-        try (Arena arena = Arena.ofConfined()) {
-            Native.call(Libbpf.OBJ_PIN, fd, arena.allocateFrom(path.toString())).checkInt("pin link at " + path);
-        }
+        Fds.pin(fd, path, "link");
     }
 
     /** Closes this descriptor; a pinned link stays attached. */

@@ -2,12 +2,12 @@ package io.deetune.bpf;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.deetune.bpf.internal.Fds;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +44,7 @@ public final class BpfMap implements AutoCloseable {
         this.fd = fd;
         this.owned = owned;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(MAP_INFO_SIZE, 8);
-            MemorySegment len = arena.allocateFrom(JAVA_INT, MAP_INFO_SIZE);
-            Native.call(Libbpf.OBJ_GET_INFO_BY_FD, fd, info, len).checkInt("map info of fd " + fd);
+            MemorySegment info = Fds.info(arena, fd, MAP_INFO_SIZE, "map");
             this.id = info.get(JAVA_INT, 4);
             this.definition = new MapDefinition(info.asSlice(24, 16).getString(0),
                     MapType.of(info.get(JAVA_INT, 0)), info.get(JAVA_INT, 8), info.get(JAVA_INT, 12),
@@ -71,13 +69,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Opens a map pinned at {@code path} in bpffs. */
     public static BpfMap openPinned(Path path) {
-        if (!Files.exists(path)) {
-            throw new IllegalArgumentException("no pinned map at " + path);
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = Native.call(Libbpf.OBJ_GET, arena.allocateFrom(path.toString())).checkInt("open pinned map " + path);
-            return new BpfMap(fd, true);
-        }
+        return new BpfMap(Fds.openPinned(path, "map"), true);
     }
 
     /** The number of CPUs the kernel may bring up: the number of values of a per-CPU map. */
@@ -278,9 +270,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Pins the map at {@code path} in bpffs (the parent folder must exist). */
     public void pin(Path path) {
-        try (Arena arena = Arena.ofConfined()) {
-            Native.call(Libbpf.OBJ_PIN, fd, arena.allocateFrom(path.toString())).checkInt("pin map '" + name() + "' at " + path);
-        }
+        Fds.pin(fd, path, "map '" + name() + "'");
     }
 
     private int perCpuStride() {

@@ -3,12 +3,12 @@ package io.deetune.bpf;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.deetune.bpf.internal.Fds;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -32,30 +32,24 @@ public final class BpfProgram implements AutoCloseable {
     private final String name;
     private final int type;
     private final int id;
+    private final byte[] tag;
     private volatile boolean closed;
 
     BpfProgram(int fd, boolean owned) {
         this.fd = fd;
         this.owned = owned;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(PROG_INFO_SIZE, 8);
-            MemorySegment len = arena.allocateFrom(JAVA_INT, PROG_INFO_SIZE);
-            Native.call(Libbpf.OBJ_GET_INFO_BY_FD, fd, info, len).checkInt("program info of fd " + fd);
+            MemorySegment info = Fds.info(arena, fd, PROG_INFO_SIZE, "program");
             this.type = info.get(JAVA_INT, 0);
             this.id = info.get(JAVA_INT, 4);
             this.name = info.asSlice(64, 16).getString(0);
+            this.tag = info.asSlice(8, 8).toArray(ValueLayout.JAVA_BYTE);
         }
     }
 
     /** Opens a program pinned at {@code path}. */
     public static BpfProgram openPinned(Path path) {
-        if (!Files.exists(path)) {
-            throw new IllegalArgumentException("no pinned program at " + path);
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = Native.call(Libbpf.OBJ_GET, arena.allocateFrom(path.toString())).checkInt("open pinned program " + path);
-            return new BpfProgram(fd, true);
-        }
+        return new BpfProgram(Fds.openPinned(path, "program"), true);
     }
 
     /** Opens a loaded program by its kernel id. */
@@ -76,6 +70,11 @@ public final class BpfProgram implements AutoCloseable {
     /** The kernel's name of the program (the C function name, cut to 15 characters). */
     public String name() {
         return name;
+    }
+
+    /** The kernel's hash of the program's instructions: equal tags, same code (what bpftool shows as "tag"). */
+    public byte[] tag() {
+        return tag.clone();
     }
 
     /** The kernel's program type ({@code enum bpf_prog_type}). */
@@ -127,9 +126,7 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Pins the program at {@code path} in bpffs. */
     public void pin(Path path) {
-        try (Arena arena = Arena.ofConfined()) {
-            Native.call(Libbpf.OBJ_PIN, fd, arena.allocateFrom(path.toString())).checkInt("pin program '" + name + "' at " + path);
-        }
+        Fds.pin(fd, path, "program '" + name + "'");
     }
 
     @Override

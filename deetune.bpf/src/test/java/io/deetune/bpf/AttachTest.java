@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.testing.NetLab;
+import io.deetune.bpf.testing.TestPins;
 import io.deetune.bpf.testing.UdpTraffic;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,24 +19,21 @@ class AttachTest {
     private NetLab lab;
     private String client;
     private String server;
-    private Path pins;
+    private TestPins pins;
 
     @BeforeEach
-    void buildLab() throws Exception {
+    void buildLab() {
         lab = new NetLab();
-        client = lab.namespace("client");
-        server = lab.namespace("server");
-        lab.veth(client, "veth-c", "10.200.0.1/24", server, "veth-s", "10.200.0.2/24");
-        pins = Files.createTempDirectory(BpfFs.directory("deetune-test"), "attach");
+        NetLab.Pair hosts = lab.pair("10.200.0");
+        client = hosts.client();
+        server = hosts.server();
+        pins = TestPins.create("attach");
     }
 
     @AfterEach
-    void tearDown() throws Exception {
+    void tearDown() {
         lab.close();
-        try (var files = Files.list(pins)) {
-            files.forEach(BpfFs::unpin);
-        }
-        Files.deleteIfExists(pins);
+        pins.close();
     }
 
     private long counter(BpfMap counters, int index) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import io.deetune.bpf.testing.TestPins;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,9 +98,8 @@ class MapTest {
 
     @Test
     void pinnedMapOutlivesItsDescriptor() throws Exception {
-        Path dir = Files.createTempDirectory(BpfFs.directory("deetune-test"), "map");
-        Path pin = dir.resolve("counts");
-        try {
+        try (TestPins pins = TestPins.create("map")) {
+            Path pin = pins.resolve("counts");
             try (BpfMap map = BpfMap.create(MapType.ARRAY, "t_pinned", 4, 8, 4, 0)) {
                 map.update(Codec.U32.toBytes(3), Codec.U64.toBytes(42L));
                 map.pin(pin);
@@ -109,9 +108,6 @@ class MapTest {
                 assertEquals(42L, again.typed(Codec.U32, Codec.U64).get(3).orElseThrow());
                 assertEquals("t_pinned", again.name());
             }
-        } finally {
-            BpfFs.unpin(pin);
-            Files.deleteIfExists(dir);
         }
     }
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.testing.Packets;
-import java.nio.file.Files;
+import io.deetune.bpf.testing.TestPins;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -98,9 +98,8 @@ class ObjectTest {
 
     @Test
     void pinnedMapsAreReusedOnReload() throws Exception {
-        Path dir = Files.createTempDirectory(BpfFs.directory("deetune-test"), "obj");
-        Path pin = dir.resolve("flows");
-        try {
+        try (TestPins pins = TestPins.create("obj")) {
+            Path pin = pins.resolve("flows");
             byte[] key = new byte[16];
             key[12] = 17;
             try (BpfObject first = probe()) {
@@ -112,9 +111,6 @@ class ObjectTest {
                 assertEquals(5L, Codec.U64.fromBytes(second.map("flows").lookup(key).orElseThrow()));
                 assertEquals(pinned.id(), second.map("flows").id());
             }
-        } finally {
-            BpfFs.unpin(pin);
-            Files.deleteIfExists(dir);
         }
     }
 }

@@ -45,6 +45,20 @@ public final class NetLab implements AutoCloseable {
         exec(ns, "ethtool", "-K", ifname, "tx", "off");
     }
 
+    /** Two lab hosts joined by one veth pair. */
+    public record Pair(String client, String server, String clientAddress, String serverAddress) {}
+
+    /**
+     * The usual two-host lab: namespace {@code client} with {@code veth-c} at {@code <prefix>.1/24} and namespace
+     * {@code server} with {@code veth-s} at {@code <prefix>.2/24}, e.g. {@code pair("10.200.0")}.
+     */
+    public Pair pair(String prefix) {
+        String client = namespace("client");
+        String server = namespace("server");
+        veth(client, "veth-c", prefix + ".1/24", server, "veth-s", prefix + ".2/24");
+        return new Pair(client, server, prefix + ".1", prefix + ".2");
+    }
+
     /** Runs a command inside a namespace ({@code ip netns exec}) and returns its output; fails on a non-zero exit. */
     public String exec(String ns, String... command) {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));

@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** Sends and receives UDP datagrams inside lab namespaces; each datagram carries a sequence number. */
 public final class UdpTraffic {
@@ -18,12 +19,22 @@ public final class UdpTraffic {
 
     /** Sends {@code count} datagrams from {@code ns} to {@code host:port}, one every {@code gapNanos}. */
     public static void send(String ns, String host, int port, int count, long gapNanos) {
-        NetNs.run(ns, () -> {
+        int[] sent = {0};
+        sendWhile(ns, host, port, () -> sent[0]++ < count, gapNanos);
+    }
+
+    /**
+     * Sends datagrams from {@code ns} to {@code host:port}, one every {@code gapNanos}, for as long as
+     * {@code more} says so (asked before each one); returns how many were sent (sequence numbers 0..n-1).
+     */
+    public static int sendWhile(String ns, String host, int port, BooleanSupplier more, long gapNanos) {
+        return NetNs.get(ns, () -> {
             try (DatagramSocket socket = new DatagramSocket()) {
                 InetSocketAddress target = new InetSocketAddress(host, port);
                 byte[] payload = new byte[64];
                 long next = System.nanoTime();
-                for (int seq = 0; seq < count; seq++) {
+                int seq = 0;
+                for (; more.getAsBoolean(); seq++) {
                     ByteBuffer.wrap(payload).putInt(seq);
                     socket.send(new DatagramPacket(payload, payload.length, target));
                     if (gapNanos > 0) {
@@ -34,6 +45,7 @@ public final class UdpTraffic {
                         }
                     }
                 }
+                return seq;
             } catch (IOException e) {
                 throw new UncheckedIOException("sending UDP from " + ns + " to " + host + ":" + port, e);
             }
@@ -109,9 +121,13 @@ public final class UdpTraffic {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             socket.close();
-            thread.join();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

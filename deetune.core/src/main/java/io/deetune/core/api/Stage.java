@@ -1,6 +1,9 @@
 package io.deetune.core.api;
 
 import io.deetune.bpf.BpfObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /**
  * A stage of the pipeline, registered by a plugin as an OSGi service (whiteboard pattern). The core loads the
@@ -45,4 +48,19 @@ public interface Stage {
 
     /** Called before the stage's programs leave the kernel or the core lets go of its maps. */
     default void unloading(StageMaps maps) {}
+
+    /**
+     * Reads a resource of the bundle of {@code owner}, typically the stage's object: {@code bpf/<name>.bpf.o},
+     * which the build compiles from {@code src/main/bpf/<name>.bpf.c}.
+     */
+    static byte[] bundleResource(Class<?> owner, String path) {
+        try (InputStream in = owner.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + path + " missing from the bundle of " + owner.getName());
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + " from the bundle of " + owner.getName(), e);
+        }
+    }
 }

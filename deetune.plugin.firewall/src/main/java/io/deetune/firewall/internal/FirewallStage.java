@@ -5,8 +5,6 @@ import io.deetune.core.api.StageMaps;
 import io.deetune.firewall.BlockedEntry;
 import io.deetune.firewall.Blocklist;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -61,7 +59,7 @@ public final class FirewallStage implements Stage, Blocklist {
 
     @Activate
     public FirewallStage(FirewallConfig config) {
-        this.object = readObject();
+        this.object = Stage.bundleResource(FirewallStage.class, OBJECT);
         configure(config);
         fileWatch.scheduleWithFixedDelay(this::checkRulesFile, 1, 1, TimeUnit.SECONDS);
     }
@@ -74,17 +72,6 @@ public final class FirewallStage implements Stage, Blocklist {
     @Deactivate
     void deactivate() {
         fileWatch.shutdownNow();
-    }
-
-    private static byte[] readObject() {
-        try (InputStream in = FirewallStage.class.getClassLoader().getResourceAsStream(OBJECT)) {
-            if (in == null) {
-                throw new IllegalStateException(OBJECT + " is missing from the firewall bundle");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + OBJECT, e);
-        }
     }
 
     /** Applies a configuration; a bad one is logged and leaves the rule set in force. */

@@ -1,0 +1,279 @@
+package io.deetune.core.internal;
+
+import io.deetune.core.api.PipelineInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pipelines: matches stage registrations with pipelines of their hook and keeps every chain in order.
+ * All kernel work happens on one platform thread, so changes never interleave; the public methods hand work to
+ * it and wait for it.
+ *
+ * <p>A stage whose service goes away is taken out after a grace period, unless a service of the same name comes
+ * back first: a bundle update (stop, new revision, start) then becomes one atomic replacement of the stage's program
+ * instead of a removal followed by an insertion.
+ */
+public final class PipelineEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineEngine.class);
+
+    private final Path root;
+    private final long graceMillis;
+    private final StateMapStore stateMaps;
+    private final ScheduledExecutorService thread;
+    private final Map<String, PipelineRuntime> pipelines = new HashMap<>();
+    /** Stage name -> the registration in force. */
+    private final Map<String, StageRegistration> stages = new HashMap<>();
+    private final Map<String, ScheduledFuture<?>> pendingRemovals = new HashMap<>();
+
+    /**
+     * @param root        the bpffs folder of DeeTune's pins (normally {@code /sys/fs/bpf/deetune})
+     * @param graceMillis how long a departed stage stays in the chain waiting for its successor
+     */
+    public PipelineEngine(Path root, long graceMillis) {
+        this.root = root;
+        this.graceMillis = graceMillis;
+        this.stateMaps = new StateMapStore(root);
+        this.thread = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("deetune-pipeline").daemon(true).unstarted(r));
+    }
+
+    // ---------------------------------------------------------------- pipelines
+
+    /** Creates, adopts or updates the pipeline {@code spec} describes. */
+    void configure(PipelineSpec spec) {
+        call(() -> {
+            PipelineRuntime existing = pipelines.get(spec.name());
+            if (existing != null && existing.hook() == spec.hook()) {
+                existing.update(spec);
+                return null;
+            }
+            if (existing != null) {
+                existing.teardown();
+                pipelines.remove(spec.name());
+            }
+            PipelineRuntime runtime = PipelineRuntime.open(root, stateMaps, spec);
+            pipelines.put(spec.name(), runtime);
+            for (StageRegistration registration : sortedStages()) {
+                if (registration.hook() == spec.hook()) {
+                    placeIn(runtime, registration);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Lets go of a pipeline. With {@code teardown} (its configuration was deleted) it leaves the kernel; without,
+     * it stays attached and pinned, for the next run to adopt.
+     */
+    void removePipeline(String name, boolean teardown) {
+        call(() -> {
+            PipelineRuntime runtime = pipelines.remove(name);
+            if (runtime != null) {
+                if (teardown) {
+                    runtime.teardown();
+                } else {
+                    runtime.close();
+                }
+                releaseUnusedStageMaps();
+            }
+            return null;
+        });
+    }
+
+    public List<PipelineInfo> list() {
+        return call(() -> pipelines.values().stream().map(PipelineRuntime::info)
+                .sorted(Comparator.comparing(PipelineInfo::name)).toList());
+    }
+
+    public Optional<PipelineInfo> get(String name) {
+        return call(() -> Optional.ofNullable(pipelines.get(name)).map(PipelineRuntime::info));
+    }
+
+    /** Runs {@code task} with the pipeline's runtime on the engine thread (tests and benchmarks). */
+    <T> T withPipeline(String name, java.util.function.Function<PipelineRuntime, T> task) {
+        return call(() -> {
+            PipelineRuntime runtime = pipelines.get(name);
+            if (runtime == null) {
+                throw new IllegalArgumentException("no pipeline '" + name + "'");
+            }
+            return task.apply(runtime);
+        });
+    }
+
+    // ---------------------------------------------------------------- stages
+
+    /** A stage service appeared (or changed its properties): load it into every pipeline of its hook. */
+    void stageAdded(StageRegistration registration) {
+        call(() -> {
+            ScheduledFuture<?> pending = pendingRemovals.remove(registration.name());
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            StageRegistration current = stages.get(registration.name());
+            if (current != null && current.stage() != registration.stage() && pending == null) {
+                LOG.error("stage '{}' is registered twice (bundles {} and {}); the second one is ignored",
+                        registration.name(), current.bundleId(), registration.bundleId());
+                return null;
+            }
+            if (current != null && current.hook() != registration.hook()) {
+                pipelines.values().forEach(p -> p.remove(registration.name()));
+            }
+            stages.put(registration.name(), registration);
+            for (PipelineRuntime runtime : pipelines.values()) {
+                if (runtime.hook() == registration.hook()) {
+                    placeIn(runtime, registration);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * A stage service went away. With {@code uninstalled} its bundle is gone for good: out now, state maps
+     * unpinned. Otherwise out after the grace period unless a successor registers.
+     */
+    void stageRemoved(StageRegistration registration, boolean uninstalled) {
+        call(() -> {
+            StageRegistration current = stages.get(registration.name());
+            if (current == null || current.stage() != registration.stage()) {
+                return null;
+            }
+            if (uninstalled) {
+                ScheduledFuture<?> pending = pendingRemovals.remove(registration.name());
+                if (pending != null) {
+                    pending.cancel(false);
+                }
+                takeOut(registration.name());
+                stateMaps.unpinAll(registration.name());
+                return null;
+            }
+            if (!pendingRemovals.containsKey(registration.name())) {
+                pendingRemovals.put(registration.name(), thread.schedule(() -> {
+                    pendingRemovals.remove(registration.name());
+                    takeOut(registration.name());
+                }, graceMillis, TimeUnit.MILLISECONDS));
+            }
+            return null;
+        });
+    }
+
+    /** A bundle that provided stage {@code name} was uninstalled after its service left: forget its state. */
+    void stageUninstalled(String name) {
+        call(() -> {
+            ScheduledFuture<?> pending = pendingRemovals.remove(name);
+            if (pending != null) {
+                pending.cancel(false);
+                takeOut(name);
+            }
+            if (!stages.containsKey(name)) {
+                stateMaps.unpinAll(name);
+            }
+            return null;
+        });
+    }
+
+    private void takeOut(String name) {
+        stages.remove(name);
+        for (PipelineRuntime runtime : pipelines.values()) {
+            try {
+                if (runtime.remove(name)) {
+                    LOG.info("stage '{}' removed from pipeline '{}'", name, runtime.name());
+                }
+            } catch (RuntimeException e) {
+                LOG.error("stage '{}': removal from pipeline '{}' failed", name, runtime.name(), e);
+            }
+        }
+        stateMaps.release(name);
+    }
+
+    private void placeIn(PipelineRuntime runtime, StageRegistration registration) {
+        long start = System.nanoTime();
+        try {
+            runtime.place(registration);
+            stateMaps.handTo(registration);
+            LOG.info("stage '{}' live in pipeline '{}' after {} ms", registration.name(), runtime.name(),
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            runtime.recordProblem("stage " + registration.name(), e.getMessage());
+            LOG.error("stage '{}' could not join pipeline '{}'; the chain is unchanged: {}", registration.name(),
+                    runtime.name(), e.getMessage());
+        }
+    }
+
+    private void releaseUnusedStageMaps() {
+        for (String name : List.copyOf(stages.keySet())) {
+            boolean used = pipelines.values().stream().anyMatch(p -> p.chain().stream().anyMatch(e -> e.name.equals(name)));
+            if (!used) {
+                stateMaps.release(name);
+            }
+        }
+    }
+
+    private List<StageRegistration> sortedStages() {
+        List<StageRegistration> sorted = new ArrayList<>(stages.values());
+        sorted.sort(StageRegistration.ORDER);
+        return sorted;
+    }
+
+    // ---------------------------------------------------------------- thread
+
+    private <T> T call(Callable<T> task) {
+        if (Thread.currentThread().getName().equals("deetune-pipeline")) {
+            try {
+                return task.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        Future<T> future = thread.submit(task);
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the pipeline thread", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Lets go of everything without touching the kernel: chains, attachments and pins stay as they are, so the
+     * data plane keeps the last good pipeline while the JVM is gone.
+     */
+    @Override
+    public void close() {
+        try {
+            call(() -> {
+                pendingRemovals.values().forEach(f -> f.cancel(false));
+                pendingRemovals.clear();
+                stateMaps.close();
+                pipelines.values().forEach(PipelineRuntime::close);
+                pipelines.clear();
+                return null;
+            });
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.deetune.karaf.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import javax.inject.Inject;
+import org.apache.karaf.features.Feature;
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.AfterClass;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+
+/**
+ * Boots the DeeTune distribution on the build's JDK and checks it from inside: it runs, DeeTune's feature and
+ * bundles are up, and the console runs commands as the JAAS user who typed them, with role checks (what the
+ * console agent restores on JDK 24+).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class DistributionTest {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private FeaturesService features;
+
+    @Inject
+    private SessionFactory sessions;
+
+    private KarafConsole console;
+
+    @Before
+    public void openConsole() {
+        console = new KarafConsole(sessions);
+    }
+
+    @Configuration
+    public Option[] configuration() {
+        return DeeTuneDistribution.options();
+    }
+
+    @AfterClass
+    public static void removeEmptyPinFolders() throws InterruptedException {
+        DeeTuneDistribution.removeEmptyPinFolders();
+    }
+
+    @Test
+    public void bootsOnThisJdkWithEveryBundleActive() {
+        List<String> notActive = Arrays.stream(context.getBundles())
+                .filter(b -> b.getState() != Bundle.ACTIVE && b.getHeaders().get(Constants.FRAGMENT_HOST) == null)
+                .map(b -> b.getSymbolicName() + " " + b.getVersion() + " state " + b.getState())
+                .toList();
+        assertEquals("bundles that are not active", List.of(), notActive);
+        assertTrue("Java " + Runtime.version(), Runtime.version().feature() >= 25);
+    }
+
+    @Test
+    public void deetuneCoreFeatureIsInstalledWithItsBundlesActive() throws Exception {
+        Feature core = features.getFeature("deetune-core");
+        assertTrue("feature deetune-core is not installed", features.isInstalled(core));
+        for (String name : List.of("io.deetune.bpf", "io.deetune.core")) {
+            Bundle bundle = Arrays.stream(context.getBundles()).filter(b -> name.equals(b.getSymbolicName()))
+                    .findFirst().orElseThrow(() -> new AssertionError("bundle " + name + " is not installed"));
+            assertEquals(name + " state", Bundle.ACTIVE, bundle.getState());
+        }
+    }
+
+    @Test
+    public void deetuneCommandRunsThroughTheShellAndPrintsItsTable() {
+        String output = console.execute(KarafConsole.ADMIN, "deetune:pipelines");
+        assertTrue(output, output.contains("Name") && output.contains("Hook") && output.contains("Interfaces"));
+    }
+
+    @Test
+    public void commandsSeeTheUserWhoRunsThem() {
+        String output = console.execute(KarafConsole.user("alice", "viewer"), "jaas:whoami");
+        assertTrue(output, output.contains("alice"));
+    }
+
+    @Test
+    public void adminCommandsNeedTheAdminRole() throws Exception {
+        String refused = console.execute(KarafConsole.user("victor", "viewer"), "feature:install scheduler");
+        assertTrue(refused, refused.contains("Insufficient credentials") || refused.contains("Command not found"));
+        assertTrue("a viewer installed a feature", !features.isInstalled(features.getFeature("scheduler")));
+
+        console.execute(KarafConsole.ADMIN, "feature:install scheduler");
+        assertTrue("admin could not install a feature", features.isInstalled(features.getFeature("scheduler")));
+    }
+}

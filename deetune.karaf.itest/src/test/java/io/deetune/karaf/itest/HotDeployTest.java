@@ -1,0 +1,156 @@
+package io.deetune.karaf.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.deetune.bpf.testing.NetLab;
+import io.deetune.bpf.testing.UdpTraffic;
+import io.deetune.core.api.PipelineInfo;
+import io.deetune.core.api.Pipelines;
+import io.deetune.core.api.StageInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.After;
+import org.junit.AfterClass;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * Hot deploy through Karaf's deploy/ folder, with UDP traffic flowing through the pipeline the whole time: a
+ * stage bundle copied there joins the chain, copying it again upgrades the stage in place, deleting it takes
+ * the stage out; no restart and no datagram lost. The pipeline is attached from the console to a veth of a
+ * namespace lab of the test's own. Needs root (network namespaces, bpf()), like every test of ./deetune test.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class HotDeployTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String PIPELINE = "hotdeploy";
+    private static final String STAGE = "itest";
+    private static final int PORT = 7000;
+    private static final long GAP_NANOS = 100_000;
+
+    @Inject
+    private Pipelines pipelines;
+
+    @Inject
+    private SessionFactory sessions;
+
+    private KarafConsole console;
+    private NetLab lab;
+    private NetLab.Pair hosts;
+
+    @Configuration
+    public Option[] configuration() {
+        return DeeTuneDistribution.options();
+    }
+
+    @AfterClass
+    public static void removeEmptyPinFolders() throws InterruptedException {
+        DeeTuneDistribution.removeEmptyPinFolders();
+    }
+
+    @Before
+    public void createLab() {
+        console = new KarafConsole(sessions);
+        lab = new NetLab();
+        hosts = lab.pair("10.79.0");
+    }
+
+    @After
+    public void removePipelineAndLab() {
+        console.execute(KarafConsole.ADMIN, "deetune:detach " + PIPELINE);
+        lab.close();
+    }
+
+    @Test
+    public void stageBundleInDeployJoinsIsUpgradedAndLeavesTheChainWithoutLosingADatagram() throws Exception {
+        String iface = hosts.server() + ":veth-s";
+        String attached = console.execute(KarafConsole.ADMIN, "deetune:attach " + PIPELINE + " " + iface);
+        assertTrue(attached, attached.contains("attaching to " + iface));
+        await("the pipeline on " + iface, () -> pipeline()
+                .map(p -> p.interfaces().contains(iface) && p.problems().isEmpty()).orElse(false));
+        // What a user sees with bpftool: the dispatcher's program attached to the interface.
+        int dispatcher = pipeline().orElseThrow().chain().getFirst().programId();
+        String kernel = lab.exec(hosts.server(), "bpftool", "net", "show", "dev", "veth-s");
+        assertTrue("bpftool net does not show the dispatcher (id " + dispatcher + ") on veth-s:\n" + kernel,
+                Pattern.compile("(?m)^veth-s\\(\\d+\\) \\w+ id " + dispatcher + "$").matcher(kernel).find());
+
+        Path jar = Path.of(System.getProperty(DeeTuneDistribution.TEST_STAGE_PROPERTY));
+        Path deployed = Path.of(System.getProperty("karaf.home"), "deploy", "deetune.itest.stage.jar");
+        try (UdpTraffic.Receiver receiver = new UdpTraffic.Receiver(hosts.server(), hosts.serverAddress(), PORT)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(() -> UdpTraffic.sendWhile(
+                    hosts.client(), hosts.serverAddress(), PORT, () -> !stop.get(), GAP_NANOS));
+            await("datagrams to arrive", () -> receiver.received() > 100);
+
+            Files.copy(jar, deployed, StandardCopyOption.REPLACE_EXISTING);
+            await("stage " + STAGE + " in the chain", () -> stage().isPresent());
+            String stages = console.execute(KarafConsole.ADMIN, "deetune:stages " + PIPELINE);
+            assertTrue(stages, stages.contains(STAGE) && stages.contains("dispatcher"));
+            int first = stage().orElseThrow().programId();
+
+            // A newer file over the old one: Karaf updates the bundle, the core swaps the stage in place.
+            Files.copy(jar, deployed, StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(deployed, FileTime.from(Instant.now().plusSeconds(2)));
+            await("stage " + STAGE + " to be upgraded", () -> stage().map(s -> s.programId() != first).orElse(false));
+            int upgraded = stage().orElseThrow().programId();
+            assertNotEquals(first, upgraded);
+
+            Files.delete(deployed);
+            await("stage " + STAGE + " to leave the chain", () -> stage().isEmpty());
+            assertEquals(List.of("dispatcher"), chain());
+
+            stop.set(true);
+            int count = sent.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            receiver.awaitCount(count, 3000);
+            int lost = receiver.missing(count).cardinality();
+            System.out.printf("hot deploy under traffic: %d datagrams sent, %d lost; stage program %d upgraded to %d%n",
+                    count, lost, first, upgraded);
+            assertEquals("datagrams lost out of " + count + " while the stage joined, was upgraded and left", 0, lost);
+        }
+    }
+
+    private Optional<PipelineInfo> pipeline() {
+        return pipelines.get(PIPELINE);
+    }
+
+    private Optional<StageInfo> stage() {
+        return pipeline().flatMap(p -> p.chain().stream().filter(s -> STAGE.equals(s.name())).findFirst());
+    }
+
+    private List<String> chain() {
+        return pipeline().map(PipelineInfo::chain).orElse(List.of()).stream().map(StageInfo::name).toList();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("gave up waiting " + PATIENCE.toSeconds() + " s for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+}
