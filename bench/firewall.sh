@@ -14,7 +14,7 @@
 # Every rule set denies UDP from N sources (/32); the traffic comes from the source of the last rule, so a linear
 # chain walks all N rules. Environment: FIREWALL_BENCH_SIZES ("10 1000 10000 100000"), FIREWALL_BENCH_SECONDS (5),
 # FIREWALL_BENCH_RATE (fixed offered rate for the CPU comparison, pps; 100000), FIREWALL_BENCH_REPEAT (runs per
-# filter and size, the median is reported; 3), MAVEN_ARGS (extra Maven options). Ratios are DeeTune/peer: for drop
+# filter and size, the median is reported; 3); MAVEN_OPTS reaches Maven (e.g. -Dmaven.repo.local=...). Ratios are DeeTune/peer: for drop
 # rates higher is better, for cpu_vs_nft (total CPU per packet, generator included) lower is better.
 # Ends with one line: RESULT firewall drop_vs_iptables_10k=.. drop_vs_nft_10k=.. cpu_vs_nft_10k=.. ns_10=.. ns_100k=..
 set -euo pipefail
@@ -41,19 +41,18 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- build ---------------------------------------------------------------------------------------------------------
-log "building deetune.plugin.firewall"
-# shellcheck disable=SC2086
-mvn -B -ntp -q ${MAVEN_ARGS:-} install -pl deetune.plugin.firewall -am -DskipTests
-# shellcheck disable=SC2086
-mvn -B -ntp -q ${MAVEN_ARGS:-} -f deetune.plugin.firewall/pom.xml dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+source bench/lib.sh
 MODULE=deetune.plugin.firewall
+log "building $MODULE"
+bench_build "$MODULE"
 WORK=$(mktemp -d /tmp/deetune-bench-firewall.XXXXXX)
-# A private copy of the dependencies: a build elsewhere that rewrites the local repository mid-run cannot break us.
+# This suite starts a JVM a dozen times: resolve the classpath once (bench_java resolves it per run) and run from a
+# private copy of the dependencies, which a build elsewhere that rewrites the local repository cannot break mid-run.
+mvn -B -ntp -q -pl "$MODULE" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath" >&2
 mkdir -p "$WORK/lib"
-tr ':' '\n' <"$MODULE/target/bench.classpath" | while read -r jar; do cp "$jar" "$WORK/lib/"; done
+tr ':' '\n' <"$WORK/classpath" | while read -r jar; do cp "$jar" "$WORK/lib/"; done
 CLASSPATH_BENCH="$MODULE/target/classes:$MODULE/target/test-classes:$WORK/lib/*"
-bench_java() { java --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_BENCH" io.deetune.firewall.internal.FirewallBench "$@" 2> >(grep -v SLF4J >&2); }
+firewall_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_BENCH" io.deetune.firewall.internal.FirewallBench "$@" 2> >(grep -v SLF4J >&2); }
 
 PIN_DIR=/sys/fs/bpf/deetune-bench-firewall-$$
 GEN=dt-fwb-gen-$$
@@ -68,7 +67,7 @@ trap cleanup EXIT
 
 # --- 1. in kernel ----------------------------------------------------------------------------------------------------
 log "in-kernel ns/packet (BPF_PROG_TEST_RUN) for sizes: $SIZES"
-bench_java inkernel $SIZES | tee "$WORK/inkernel.txt"
+firewall_java inkernel $SIZES | tee "$WORK/inkernel.txt"
 field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p"; }
 ns_of() { grep "^sources rules=$1 " "$WORK/inkernel.txt" | field hit_ns; }
 
@@ -133,7 +132,7 @@ run_traffic() {
 
 setup() { # setup KIND SIZE
   case $1 in
-    deetune) bench_java attach "$RX" veth-r "$WORK/fw-$2.rules" "$PIN_DIR/link" >/dev/null ;;
+    deetune) firewall_java attach "$RX" veth-r "$WORK/fw-$2.rules" "$PIN_DIR/link" >/dev/null ;;
     iptables) ip netns exec "$RX" iptables-restore <"$WORK/ipt-$2.rules" ;;
     nft) sed "s/@IFNAME@/veth-r/" "$WORK/nft-$2.nft" | ip netns exec "$RX" nft -f - ;;
   esac
@@ -162,7 +161,7 @@ median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR
 
 printf '%-8s %-9s %11s %11s %8s %10s %8s\n' size filter drop_pps offered_pps cpu_ns rx_cpu_ns setup_s | tee "$WORK/traffic.txt"
 for size in $SIZES; do
-  bench_java generate "$size" "$WORK"
+  firewall_java generate "$size" "$WORK"
   declare -A DROPS=() OFFERS=() CPUS=() LOADS=()
   # Repetitions interleave the three filters, so that load from elsewhere on the machine spreads over all of them.
   for rep in $(seq "$REPEAT"); do
