@@ -14,8 +14,9 @@
 # Every rule set denies UDP from N sources (/32); the traffic comes from the source of the last rule, so a linear
 # chain walks all N rules. Environment: FIREWALL_BENCH_SIZES ("10 1000 10000 100000"), FIREWALL_BENCH_SECONDS (5),
 # FIREWALL_BENCH_RATE (fixed offered rate for the CPU comparison, pps; 100000), FIREWALL_BENCH_REPEAT (runs per
-# filter and size, the median is reported; 3); MAVEN_OPTS reaches Maven (e.g. -Dmaven.repo.local=...). Ratios are DeeTune/peer: for drop
-# rates higher is better, for cpu_vs_nft (total CPU per packet, generator included) lower is better.
+# filter and size, the median is reported; 3); MAVEN_OPTS reaches Maven (e.g. -Dmaven.repo.local=...).
+# Ratios are DeeTune/peer: for drop rates higher is better, for cpu_vs_nft (total CPU per packet, generator
+# included) lower is better.
 # Ends with one line: RESULT firewall drop_vs_iptables_10k=.. drop_vs_nft_10k=.. cpu_vs_nft_10k=.. ns_10=.. ns_100k=..
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
