@@ -70,7 +70,7 @@ public final class FirewallStage implements Stage, Blocklist {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         fileWatch.shutdownNow();
     }
 

@@ -25,9 +25,9 @@ class FirewallNamespaceTest {
     @BeforeEach
     void buildLab() {
         lab = new NetLab();
-        client = lab.namespace("fwc");
-        server = lab.namespace("fws");
-        lab.veth(client, "veth-c", "10.201.0.1/24", server, "veth-s", "10.201.0.2/24");
+        NetLab.Pair hosts = lab.pair("10.201.0");
+        client = hosts.client();
+        server = hosts.server();
         stage = new LoadedStage();
         link = NetNs.get(server, () -> stage.program.attachXdp(NetNs.ifindexHere("veth-s", server), XdpMode.NATIVE));
     }
