@@ -32,14 +32,20 @@ public record RuleSet(List<Rule> rules, Action defaultPolicy) {
             while (end < ordered.size() && priority != null && priority.equals(ordered.get(end).priority())) {
                 end++;
             }
+            // Only rules that disagree can be ambiguous: compare the group's allows with its denies (by position).
+            List<Integer> allows = new ArrayList<>();
+            List<Integer> denies = new ArrayList<>();
             for (int i = start; i < end; i++) {
-                for (int j = i + 1; j < end; j++) {
-                    Rule a = ordered.get(i);
-                    Rule b = ordered.get(j);
-                    if (a.action() != b.action() && a.overlaps(b)) {
-                        problems.add(b.origin() + ": priority: priority " + priority + " is also the priority of "
-                                + a.origin() + " (" + a.toSyntax() + "); both can match the same packets with different"
-                                + " actions, so the order is ambiguous: give them different priorities");
+                (ordered.get(i).action() == Action.ALLOW ? allows : denies).add(i);
+            }
+            for (int a : allows) {
+                for (int d : denies) {
+                    if (ordered.get(a).overlaps(ordered.get(d))) {
+                        Rule first = ordered.get(Math.min(a, d));
+                        Rule second = ordered.get(Math.max(a, d));
+                        problems.add(second.origin() + ": priority: priority " + priority + " is also the priority of "
+                                + first.origin() + " (" + first.toSyntax() + "); both can match the same packets with"
+                                + " different actions, so the order is ambiguous: give them different priorities");
                     }
                 }
             }
