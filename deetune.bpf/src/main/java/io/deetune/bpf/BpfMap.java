@@ -72,6 +72,11 @@ public final class BpfMap implements AutoCloseable {
         return new BpfMap(Fds.openPinned(path, "map"), true);
     }
 
+    /** Opens a map by its kernel id (e.g. an inner map whose id an array of maps holds). */
+    public static BpfMap fromId(int id) {
+        return new BpfMap(Native.call(Libbpf.MAP_GET_FD_BY_ID, id).checkInt("open map id " + id), true);
+    }
+
     /** The number of CPUs the kernel may bring up: the number of values of a per-CPU map. */
     public static int possibleCpus() {
         return Native.call(Libbpf.NUM_POSSIBLE_CPUS).checkInt("libbpf_num_possible_cpus");

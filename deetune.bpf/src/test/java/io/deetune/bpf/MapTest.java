@@ -30,6 +30,9 @@ class MapTest {
             assertFalse(typed.remove(1));
             assertEquals(1, map.keys().size());
             assertEquals(MapType.HASH, map.type());
+            try (BpfMap byId = BpfMap.fromId(map.id())) {
+                assertEquals(Map.of(2, 200L), byId.typed(Codec.U32, Codec.U64).entries());
+            }
             assertEquals(16, map.maxEntries());
             assertTrue(map.id() > 0);
         }

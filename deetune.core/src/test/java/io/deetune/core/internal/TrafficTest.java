@@ -11,17 +11,10 @@ import io.deetune.bpf.testing.TestPins;
 import io.deetune.bpf.testing.UdpTraffic;
 import io.deetune.core.api.PipelineInfo;
 import io.deetune.core.api.StageInfo;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,30 +56,6 @@ class TrafficTest {
         pins.close();
     }
 
-    /** Sends sequence-numbered datagrams to PORT until {@code stop}; returns how many it sent. */
-    private int streamUntil(AtomicBoolean stop) {
-        return NetNs.get(client, () -> {
-            try (DatagramSocket socket = new DatagramSocket()) {
-                InetSocketAddress target = new InetSocketAddress("10.210.0.2", PORT);
-                byte[] payload = new byte[64];
-                int seq = 0;
-                long next = System.nanoTime();
-                while (!stop.get()) {
-                    ByteBuffer.wrap(payload).putInt(seq++);
-                    socket.send(new DatagramPacket(payload, payload.length, target));
-                    next += GAP_NANOS;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                }
-                return seq;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
-
     private long rcvbufErrors() {
         String out = lab.exec(server, "nstat", "-asz", "UdpRcvbufErrors");
         return out.lines().filter(l -> l.startsWith("UdpRcvbufErrors")).mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[1])).sum();
@@ -105,7 +74,8 @@ class TrafficTest {
              UdpTraffic.Receiver marked = new UdpTraffic.Receiver(server, "10.210.0.2", MARKED_PORT)) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger sent = new AtomicInteger();
-            Thread sender = Thread.ofPlatform().start(() -> sent.set(streamUntil(stop)));
+            Thread sender = Thread.ofPlatform().start(() -> sent.set(
+                    UdpTraffic.sendWhile(client, "10.210.0.2", PORT, () -> !stop.get(), GAP_NANOS)));
             Thread.sleep(200);
             for (int i = 0; i < cycles; i++) {
                 if (swap) {

@@ -9,15 +9,8 @@ import javax.inject.Inject;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.shell.api.console.SessionFactory;
-import org.junit.AfterClass;
 import org.junit.Before;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -27,9 +20,7 @@ import org.osgi.framework.Constants;
  * bundles are up, and the console runs commands as the JAAS user who typed them, with role checks (what the
  * console agent restores on JDK 24+).
  */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class DistributionTest {
+public class DistributionTest extends DistributionTestBase {
 
     @Inject
     private BundleContext context;
@@ -45,16 +36,6 @@ public class DistributionTest {
     @Before
     public void openConsole() {
         console = new KarafConsole(sessions);
-    }
-
-    @Configuration
-    public Option[] configuration() {
-        return DeeTuneDistribution.options();
-    }
-
-    @AfterClass
-    public static void removeEmptyPinFolders() throws InterruptedException {
-        DeeTuneDistribution.removeEmptyPinFolders();
     }
 
     @Test

@@ -14,31 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Properties;
-import org.junit.AfterClass;
 import org.junit.Test;
-import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
-import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /** The REST API and the web console page answer Karaf's users, and nobody else. */
-@RunWith(PaxExam.class)
-@ExamReactorStrategy(PerClass.class)
-public class WebTest {
+public class WebTest extends DistributionTestBase {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @Configuration
-    public Option[] configuration() {
-        return DeeTuneDistribution.options();
-    }
-
-    @AfterClass
-    public static void removeEmptyPinFolders() throws InterruptedException {
-        DeeTuneDistribution.removeEmptyPinFolders();
-    }
 
     private static String base() throws Exception {
         Properties web = new Properties();

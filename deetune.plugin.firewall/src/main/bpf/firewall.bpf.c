@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The firewall stage: drops packets from blocklisted sources, then judges every IP packet by the highest-priority
+ * matching rule of the active rule set (or the default policy). Allowed packets continue the chain.
+ */
+#include <deetune/chain.h>
+#include "firewall_classify.h"
+
+static __always_inline void fw_count_drop(__u32 reason)
+{
+	__u64 *count = bpf_map_lookup_elem(&fw_drops, &reason);
+
+	if (count)
+		(*count)++;
+}
+
+/* Blocked entries are checked first: one longest-prefix lookup, O(prefix length). */
+static __always_inline int fw_blocked(const struct fw_packet *p)
+{
+	struct fw_block_key key = { .prefixlen = 128 };
+	struct fw_block_entry *entry;
+
+	if (p->ipv6) {
+		__builtin_memcpy(key.addr, p->src, 16);
+	} else {
+		key.addr[10] = 0xff;
+		key.addr[11] = 0xff;
+		__builtin_memcpy(&key.addr[12], &p->src[0], 4);
+	}
+	entry = bpf_map_lookup_elem(&fw_blocklist, &key);
+	if (!entry)
+		return 0;
+	if (entry->expires_ns && bpf_ktime_get_ns() >= entry->expires_ns)
+		return 0; /* expired: the control plane removes it lazily */
+	__sync_fetch_and_add(&entry->packets, 1);
+	return 1;
+}
+
+static __always_inline void fw_count_rule(__u32 bank, const struct fw_rule_set *set, __u32 rank, __u64 bytes)
+{
+	void *counters = bpf_map_lookup_elem(&fw_counter_tables, &bank);
+	struct fw_rule_counter *counter;
+	__u32 index;
+
+	if (!counters)
+		return;
+	/* This CPU's block; the default policy counts after the rules. */
+	index = bpf_get_smp_processor_id() * (set->rule_count + 1) + (rank == FW_NO_RULE ? set->rule_count : rank);
+	counter = bpf_map_lookup_elem(counters, &index);
+	if (!counter)
+		return;
+	/* This CPU's own entry: no other CPU writes it, no atomic needed. */
+	counter->packets++;
+	counter->bytes += bytes;
+	/* The coarse clock is a plain read, the precise one a clock source access: a hit time needs no better than a tick. */
+	counter->last_hit_ns = bpf_ktime_get_coarse_ns();
+}
+
+SEC("xdp")
+int firewall(struct xdp_md *ctx)
+{
+	struct fw_packet packet = {};
+	struct fw_verdict verdict;
+	struct fw_rule_set *set;
+	__u32 zero = 0, bank, *active;
+
+	switch (fw_parse(ctx, &packet)) {
+	case FW_NOT_IP:
+		return deetune_xdp_next(ctx);
+	case FW_MALFORMED:
+		fw_count_drop(FW_DROP_MALFORMED);
+		return deetune_xdp_drop();
+	default:
+		break;
+	}
+
+	if (fw_blocked(&packet)) {
+		fw_count_drop(FW_DROP_BLOCKED);
+		return deetune_xdp_drop();
+	}
+
+	/* Read the active bank once: the whole decision uses one rule set. */
+	active = bpf_map_lookup_elem(&fw_active, &zero);
+	if (!active)
+		return deetune_xdp_next(ctx);
+	bank = *active & (FW_BANKS - 1);
+	set = bpf_map_lookup_elem(&fw_sets, &bank);
+	if (!set)
+		return deetune_xdp_next(ctx);
+
+	fw_classify(&packet, set, bpf_map_lookup_elem(&fw_rule_tables, &bank), &verdict);
+	fw_count_rule(bank, set, verdict.rank, ctx->data_end - ctx->data);
+
+	if (verdict.action == FW_DENY)
+		return deetune_xdp_drop();
+	return deetune_xdp_next(ctx);
+}
+
+char LICENSE[] SEC("license") = "GPL";

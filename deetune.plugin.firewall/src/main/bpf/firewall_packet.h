@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/*
+ * The fields the firewall matches on, read from a frame with the shared parsing helpers.
+ *
+ * Decisions (documented in the README):
+ * - Non-IP frames (ARP, ...) are not the firewall's business: they continue the chain.
+ * - A truncated IPv4/IPv6 header, or a truncated TCP/UDP/ICMP header of a packet that should carry one (also a
+ *   first fragment too short for its L4 header, the "tiny fragment" attack of RFC 1858), is malformed and dropped:
+ *   the kernel would discard it anyway, and letting it through would let it slip past port rules.
+ * - A non-first fragment (IPv4 offset != 0, or an IPv6 fragment header with offset != 0) carries no L4 header: its
+ *   ports and TCP flags are unknown, so only rules that match no port and no flag can match it (iptables does the
+ *   same). Dropping the first fragment is enough to stop a fragmented datagram; the rest cannot be reassembled.
+ * - IPv6 extension headers (hop-by-hop, routing, destination options, AH, fragment) are walked, at most
+ *   FW_MAX_EXT_HEADERS of them; a longer chain leaves the L4 header unknown, as for a non-first fragment.
+ */
+#ifndef FIREWALL_PACKET_H
+#define FIREWALL_PACKET_H
+
+#include <deetune/parsing.h>
+#include "firewall_consts.h"
+
+#ifndef IPPROTO_HOPOPTS
+#define IPPROTO_HOPOPTS 0
+#endif
+#ifndef IPPROTO_ROUTING
+#define IPPROTO_ROUTING 43
+#endif
+#ifndef IPPROTO_FRAGMENT
+#define IPPROTO_FRAGMENT 44
+#endif
+#ifndef IPPROTO_ICMPV6
+#define IPPROTO_ICMPV6 58
+#endif
+#ifndef IPPROTO_DSTOPTS
+#define IPPROTO_DSTOPTS 60
+#endif
+
+enum fw_parse_result {
+	FW_PARSED,
+	FW_NOT_IP,
+	FW_MALFORMED,
+};
+
+struct fw_packet {
+	__be32 src[4]; /* IPv4: src[0] only, the rest 0 */
+	__be32 dst[4];
+	__be16 sport;  /* network order, as the rule key wants it */
+	__be16 dport;
+	__u16 sport_host;
+	__u16 dport_host;
+	__u8 proto;
+	__u8 tcp_flags;
+	__u8 ipv6;
+	__u8 l4_known; /* 0: non-first fragment or unwalked extension chain: ports and flags unknown */
+};
+
+/* The generic shape of hop-by-hop, routing and destination options headers. */
+struct fw_ipv6_opt_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen; /* in 8-byte units, not counting the first 8 bytes */
+};
+
+struct fw_ipv6_frag_hdr {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off; /* offset in 8-byte units << 3, plus flags */
+	__be32 identification;
+};
+
+/* Skips IPv6 extension headers; *nexthdr ends as the upper-layer protocol. */
+static __always_inline int fw_skip_ipv6_ext(struct deetune_cursor *c, struct fw_packet *p, __u8 *nexthdr)
+{
+#pragma unroll
+	for (int i = 0; i < FW_MAX_EXT_HEADERS; i++) {
+		__u8 next = *nexthdr;
+
+		if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS) {
+			struct fw_ipv6_opt_hdr *h = c->pos;
+
+			if ((void *)(h + 1) > c->end)
+				return -1;
+			*nexthdr = h->nexthdr;
+			c->pos += (h->hdrlen + 1) * 8;
+		} else if (next == IPPROTO_AH) {
+			struct fw_ipv6_opt_hdr *h = c->pos;
+
+			if ((void *)(h + 1) > c->end)
+				return -1;
+			*nexthdr = h->nexthdr;
+			c->pos += (h->hdrlen + 2) * 4;
+		} else if (next == IPPROTO_FRAGMENT) {
+			struct fw_ipv6_frag_hdr *h = c->pos;
+
+			if ((void *)(h + 1) > c->end)
+				return -1;
+			*nexthdr = h->nexthdr;
+			c->pos = h + 1;
+			if (h->frag_off & bpf_htons(0xfff8)) {
+				p->l4_known = 0;
+				return 0;
+			}
+		} else {
+			return 0;
+		}
+	}
+	if (*nexthdr == IPPROTO_HOPOPTS || *nexthdr == IPPROTO_ROUTING || *nexthdr == IPPROTO_DSTOPTS ||
+	    *nexthdr == IPPROTO_AH || *nexthdr == IPPROTO_FRAGMENT)
+		p->l4_known = 0;
+	return 0;
+}
+
+/* Reads the L4 fields of a packet whose L4 header should be at the cursor. */
+static __always_inline int fw_parse_l4(struct deetune_cursor *c, struct fw_packet *p)
+{
+	if (p->proto == IPPROTO_TCP) {
+		struct tcphdr *tcp;
+
+		if (deetune_parse_tcp(c, &tcp) < 0)
+			return -1;
+		p->sport = tcp->source;
+		p->dport = tcp->dest;
+		p->tcp_flags = ((__u8 *)tcp)[13];
+	} else if (p->proto == IPPROTO_UDP) {
+		struct udphdr *udp;
+
+		if (deetune_parse_udp(c, &udp) < 0)
+			return -1;
+		p->sport = udp->source;
+		p->dport = udp->dest;
+	} else if (p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6) {
+		struct deetune_icmphdr *icmp;
+
+		if (deetune_parse_icmp(c, &icmp) < 0)
+			return -1;
+	}
+	p->sport_host = bpf_ntohs(p->sport);
+	p->dport_host = bpf_ntohs(p->dport);
+	return 0;
+}
+
+static __always_inline enum fw_parse_result fw_parse(struct xdp_md *ctx, struct fw_packet *p)
+{
+	struct deetune_cursor c;
+	struct ethhdr *eth;
+	__be16 proto;
+
+	deetune_cursor_init(&c, (void *)(long)ctx->data, (void *)(long)ctx->data_end);
+	if (deetune_parse_eth(&c, &eth, &proto) < 0)
+		return FW_NOT_IP; /* shorter than an Ethernet header: not ours to judge */
+	p->l4_known = 1;
+	if (proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip;
+
+		if (deetune_parse_ipv4(&c, &ip) < 0)
+			return FW_MALFORMED;
+		p->src[0] = ip->saddr;
+		p->dst[0] = ip->daddr;
+		p->proto = ip->protocol;
+		if (ip->frag_off & bpf_htons(0x1fff)) {
+			p->l4_known = 0;
+			return FW_PARSED;
+		}
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6;
+		__u8 nexthdr;
+
+		if (deetune_parse_ipv6(&c, &ip6) < 0)
+			return FW_MALFORMED;
+		p->ipv6 = 1;
+		__builtin_memcpy(p->src, &ip6->saddr, 16);
+		__builtin_memcpy(p->dst, &ip6->daddr, 16);
+		nexthdr = ip6->nexthdr;
+		if (fw_skip_ipv6_ext(&c, p, &nexthdr) < 0)
+			return FW_MALFORMED;
+		p->proto = nexthdr;
+		if (!p->l4_known)
+			return FW_PARSED;
+	} else {
+		return FW_NOT_IP;
+	}
+	if (fw_parse_l4(&c, p) < 0)
+		return FW_MALFORMED;
+	return FW_PARSED;
+}
+
+#endif /* FIREWALL_PACKET_H */

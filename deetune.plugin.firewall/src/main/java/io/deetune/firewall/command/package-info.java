@@ -1,0 +1,2 @@
+/** Karaf shell commands of the firewall, scope {@code firewall:}. */
+package io.deetune.firewall.command;

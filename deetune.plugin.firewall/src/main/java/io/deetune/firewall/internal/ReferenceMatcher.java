@@ -1,0 +1,50 @@
+package io.deetune.firewall.internal;
+
+import java.util.Optional;
+
+/**
+ * The rule semantics written the plainest way: try the rules in rank order, first match wins. Far too slow for the
+ * data plane; it is the oracle the compiled BPF tables are tested against.
+ */
+public final class ReferenceMatcher {
+
+    private final RuleSet rules;
+
+    public ReferenceMatcher(RuleSet rules) {
+        this.rules = rules;
+    }
+
+    /** The rank of the rule that decides, or empty when the default policy does. */
+    public Optional<Integer> match(PacketFields packet) {
+        for (int rank = 0; rank < rules.rules().size(); rank++) {
+            if (matches(rules.rules().get(rank), packet)) {
+                return Optional.of(rank);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Action decide(PacketFields packet) {
+        return match(packet).map(rank -> rules.rules().get(rank).action()).orElse(rules.defaultPolicy());
+    }
+
+    static boolean matches(Rule rule, PacketFields packet) {
+        if (packet.ipv6() ? !rule.ipv6() : !rule.ipv4()) {
+            return false;
+        }
+        if (rule.source() != null && !rule.source().contains(packet.source())) {
+            return false;
+        }
+        if (rule.destination() != null && !rule.destination().contains(packet.destination())) {
+            return false;
+        }
+        if (rule.protocol() != Protocols.ANY && rule.protocol() != packet.protocol()) {
+            return false;
+        }
+        if (!packet.l4Known()) {
+            return !rule.needsL4();
+        }
+        return rule.sourcePort().contains(packet.sourcePort()) && rule.destinationPort().contains(packet.destinationPort())
+                && rule.tcpFlags().matches(packet.tcpFlags());
+    }
+}

@@ -1,0 +1,68 @@
+package io.deetune.firewall.internal;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The shape of a rule: what a tuple of the tuple-space search is. Rules of one shape differ only in the values of
+ * the matched fields, so they are exact-match entries of one hash table (keyed by the tuple and the masked fields).
+ * A port range is part of the shape, not of the key: rules sharing a range share a tuple.
+ */
+record Tuple(boolean ipv6, int sourcePrefix, int destinationPrefix, boolean protocol, int flagsMask,
+             int sourcePortMode, PortRange sourcePorts, int destinationPortMode, PortRange destinationPorts) {
+
+    static Tuple of(Rule rule, boolean ipv6) {
+        return new Tuple(ipv6,
+                rule.source() == null ? 0 : rule.source().prefixLength(),
+                rule.destination() == null ? 0 : rule.destination().prefixLength(),
+                rule.protocol() != Protocols.ANY,
+                rule.tcpFlags().mask(),
+                mode(rule.sourcePort()), rangeOrNull(rule.sourcePort()),
+                mode(rule.destinationPort()), rangeOrNull(rule.destinationPort()));
+    }
+
+    /** Only a true range belongs to the shape; a single port is part of the key. */
+    private static PortRange rangeOrNull(PortRange ports) {
+        return ports.any() || ports.single() ? null : ports;
+    }
+
+    private static int mode(PortRange range) {
+        return range.any() ? BpfLayout.PORT_ANY : range.single() ? BpfLayout.PORT_EXACT : BpfLayout.PORT_RANGE;
+    }
+
+    /** The key of {@code rule} in tuple number {@code index} (of its family) of the rule table. */
+    byte[] key(Rule rule, int index) {
+        ByteBuffer key = BpfLayout.buffer(BpfLayout.RULE_KEY_SIZE);
+        key.putShort((short) (ipv6 ? index + BpfLayout.MAX_TUPLES : index));
+        key.put((byte) (protocol ? rule.protocol() : 0));
+        key.put((byte) rule.tcpFlags().value());
+        BpfLayout.putNetworkShort(key, sourcePortMode == BpfLayout.PORT_EXACT ? rule.sourcePort().low() : 0);
+        BpfLayout.putNetworkShort(key, destinationPortMode == BpfLayout.PORT_EXACT ? rule.destinationPort().low() : 0);
+        BpfLayout.putAddress16(key, rule.source() == null ? new byte[ipv6 ? 16 : 4] : rule.source().address());
+        BpfLayout.putAddress16(key, rule.destination() == null ? new byte[ipv6 ? 16 : 4] : rule.destination().address());
+        return key.array();
+    }
+
+    /** struct fw_tuple. */
+    void encode(ByteBuffer out, int bestRank) {
+        int bits = ipv6 ? 128 : 32;
+        BpfLayout.putAddress16(out, mask(bits, sourcePrefix));
+        BpfLayout.putAddress16(out, mask(bits, destinationPrefix));
+        out.putShort((short) (sourcePorts == null ? 0 : sourcePorts.low()));
+        out.putShort((short) (sourcePorts == null ? 0 : sourcePorts.high()));
+        out.putShort((short) (destinationPorts == null ? 0 : destinationPorts.low()));
+        out.putShort((short) (destinationPorts == null ? 0 : destinationPorts.high()));
+        out.putInt(bestRank);
+        out.put((byte) (protocol ? 0xff : 0));
+        out.put((byte) flagsMask);
+        out.put((byte) sourcePortMode);
+        out.put((byte) destinationPortMode);
+    }
+
+    private static byte[] mask(int bits, int prefix) {
+        byte[] mask = new byte[bits / 8];
+        for (int bit = 0; bit < prefix; bit++) {
+            mask[bit / 8] |= (byte) (0x80 >>> (bit % 8));
+        }
+        return mask;
+    }
+}

@@ -1,0 +1,58 @@
+package io.deetune.firewall.internal;
+
+import io.deetune.bpf.testing.Packets;
+import java.net.InetAddress;
+import java.util.Arrays;
+
+/** Frames the shared builder (Packets) does not make: fragments, and a frame for given {@link PacketFields}. */
+final class Frames {
+
+    private Frames() {}
+
+    /** The IPv4 frame as a fragment: offset in 8-byte units, more-fragments flag; header checksum fixed. */
+    static byte[] fragment4(byte[] frame, int offsetUnits, boolean more) {
+        byte[] f = frame.clone();
+        Packets.putShort(f, 14 + 6, (more ? 0x2000 : 0) | offsetUnits);
+        Packets.putShort(f, 14 + 10, 0);
+        Packets.putShort(f, 14 + 10, Packets.checksum(f, 14, 20, 0));
+        return f;
+    }
+
+    /** The IPv6 frame with a fragment header (offset in 8-byte units) inserted before its L4 header. */
+    static byte[] fragment6(byte[] frame, int offsetUnits, boolean more) {
+        int protocol = Packets.protocol(frame);
+        byte[] l4 = Arrays.copyOfRange(frame, 14 + 40, frame.length);
+        byte[] withHeader = new byte[8 + l4.length];
+        System.arraycopy(l4, 0, withHeader, 8, l4.length);
+        byte[] f = Packets.frame(Packets.sourceAddress(frame), Packets.destinationAddress(frame), 44, withHeader);
+        // Packets.frame wrote a "checksum" into the fragment header: set the header's fields afterwards.
+        int at = 14 + 40;
+        f[at] = (byte) protocol;
+        f[at + 1] = 0;
+        Packets.putShort(f, at + 2, (offsetUnits << 3) | (more ? 1 : 0));
+        return f;
+    }
+
+    /** A frame with exactly these fields; a packet with unknown L4 becomes a non-first fragment. */
+    static byte[] of(PacketFields p) {
+        InetAddress src = address(p.source());
+        InetAddress dst = address(p.destination());
+        byte[] frame = switch (p.protocol()) {
+            case Protocols.TCP -> Packets.tcp(src.getHostAddress(), p.sourcePort(), dst.getHostAddress(), p.destinationPort(), p.tcpFlags(), new byte[8]);
+            case Protocols.UDP -> Packets.udp(src.getHostAddress(), p.sourcePort(), dst.getHostAddress(), p.destinationPort(), new byte[8]);
+            default -> Packets.frame(src, dst, p.protocol(), new byte[] {8, 0, 0, 0, 0, 1, 0, 1});
+        };
+        if (!p.l4Known()) {
+            return p.ipv6() ? fragment6(frame, 8, false) : fragment4(frame, 8, false);
+        }
+        return frame;
+    }
+
+    private static InetAddress address(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
