@@ -6,14 +6,14 @@
 # in-kernel ns/packet (BPF_PROG_TEST_RUN). Ends with one RESULT line (DeeTune divided by the peer).
 #
 # Environment: LB_BENCH_SECONDS (default 5) per run, LB_BENCH_ROUNDS (3; the table shows medians),
-# LB_BENCH_CONNECTIONS (32), MAVEN_REPO_LOCAL (a Maven repository to use instead of ~/.m2/repository).
+# LB_BENCH_CONNECTIONS (32); MAVEN_OPTS reaches Maven (e.g. -Dmaven.repo.local=...).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 SECONDS_PER_RUN=${LB_BENCH_SECONDS:-5}
 ROUNDS=${LB_BENCH_ROUNDS:-3}
 CONNECTIONS=${LB_BENCH_CONNECTIONS:-32}
-MVN=(mvn -B -ntp -q ${MAVEN_REPO_LOCAL:+-Dmaven.repo.local=$MAVEN_REPO_LOCAL})
+MODULE=deetune.plugin.lb
 WORK=$(mktemp -d /tmp/deetune-lb-bench.XXXXXX)
 TAG=$(printf '%04x' $((RANDOM % 65536)))
 NS_CLIENT=lbb-client-$TAG NS_LB=lbb-lb-$TAG
@@ -50,14 +50,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log "building deetune.plugin.lb"
-"${MVN[@]}" install -pl deetune.plugin.lb -am -DskipTests >&2
-"${MVN[@]}" -f deetune.plugin.lb/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CLASSPATH="deetune.plugin.lb/target/test-classes:deetune.plugin.lb/target/classes:$(cat "$WORK/cp.txt")"
+source bench/lib.sh
+log "building $MODULE"
+bench_build "$MODULE"
+# The suite starts a JVM per DeeTune run: resolve the classpath once and run from a private copy of the
+# dependencies, which a build elsewhere that rewrites the local repository cannot break mid-run.
+mvn -B -ntp -q -pl "$MODULE" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >&2
+mkdir -p "$WORK/lib"
+tr ':' '\n' <"$WORK/cp.txt" | while read -r jar; do cp "$jar" "$WORK/lib/"; done
+lb_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$MODULE/target/test-classes:$MODULE/target/classes:$WORK/lib/*" "$@"; }
 
 log "in-kernel ns/packet (BPF_PROG_TEST_RUN)"
-"${MVN[@]}" -f deetune.plugin.lb/pom.xml surefire:test -Dtest=LbKernelBenchmark -Dsurefire.failIfNoSpecifiedTests=false >&2
-KERNEL=$(cat deetune.plugin.lb/target/lb-kernel.txt)
+KERNEL=$(lb_java io.deetune.lb.internal.LbKernelBenchmark 2> >(grep -v -e INFO -e SLF4J >&2))
 
 log "testbed: $NS_CLIENT -> $NS_LB -> ${NS_B[*]}"
 for ns in "$NS_CLIENT" "$NS_LB" "${NS_B[@]}"; do ip netns add "$ns"; ip -n "$ns" link set lo up; done
@@ -140,7 +144,7 @@ nft_down() { ip netns exec "$NS_LB" nft delete table ip deetune_bench; }
 
 start_deetune() { # forwarding mode, backend port
   mkfifo "$WORK/lb.in"
-  java --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH" io.deetune.lb.internal.LbBenchMain "$NS_LB" "$1" round-robin \
+  lb_java io.deetune.lb.internal.LbBenchMain "$NS_LB" "$1" round-robin \
     "$VIP_DEETUNE:80" lb-c,lb-b1,lb-b2,lb-b3 "${BACKENDS[0]}:$2" "${BACKENDS[1]}:$2" "${BACKENDS[2]}:$2" \
     < "$WORK/lb.in" > "$WORK/lb.out" 2> "$WORK/lb.err" &
   LB_PID=$!

@@ -2,7 +2,6 @@ package io.deetune.lb.internal;
 
 import static io.deetune.bpf.testing.Packets.TCP_ACK;
 import static io.deetune.bpf.testing.Packets.TCP_SYN;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
@@ -11,27 +10,21 @@ import io.deetune.bpf.TestRunResult;
 import io.deetune.bpf.testing.Packets;
 import io.deetune.lb.Algorithm;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Test;
 
 /**
- * In-kernel cost of the stage per packet (BPF_PROG_TEST_RUN), next to the harness floor. Not part of the test
- * suite (no timing is asserted): {@code bench/lb.sh} runs it by name and reads {@code target/lb-kernel.txt}.
+ * In-kernel cost of the stage per packet (BPF_PROG_TEST_RUN), next to the harness floor; one line per figure on
+ * standard output. Run by {@code bench/lb.sh}; not a test (nothing about timing is asserted).
  */
-class LbKernelBenchmark {
+public final class LbKernelBenchmark {
 
     private static final int REPEAT = 2_000_000;
     private static final int NEW_FLOWS = 20_000;
-    private final List<String> lines = new ArrayList<>();
 
-    private void report(String what, double nanos) {
-        String line = String.format(Locale.ROOT, "%-58s %8.1f ns/packet", what, nanos);
-        lines.add(line);
-        System.out.println(line);
+    private LbKernelBenchmark() {}
+
+    private static void report(String what, double nanos) {
+        System.out.println(String.format(Locale.ROOT, "%-58s %8.1f ns/packet", what, nanos));
     }
 
     /** Average of single runs over distinct new flows (a repeated run would hit the flow it created). */
@@ -53,8 +46,7 @@ class LbKernelBenchmark {
         return (double) total / NEW_FLOWS;
     }
 
-    @Test
-    void measure() throws IOException {
+    public static void main(String[] args) throws IOException {
         try (BpfObject floorObject = BpfObject.open(LbKernelBenchmark.class, "bpf/floor.bpf.o").load();
              BpfObject object = LbObjects.load(false)) {
             BpfProgram floor = floorObject.program("floor_pass");
@@ -102,12 +94,12 @@ class LbKernelBenchmark {
             BpfProgram lb = object.program("lb_xdp");
             byte[] established = Packets.tcp("10.10.0.9", 40000, LbLab.VIP, 80, TCP_ACK, new byte[64]);
             TestRunResult first = NetNs.get(lab.lb, () -> lb.testRun(established, 1));
-            assertEquals(TestRunResult.XDP_REDIRECT, first.retval(), "the FIB lookup found route and neighbour");
+            if (first.retval() != TestRunResult.XDP_REDIRECT) {
+                throw new IllegalStateException("the FIB lookup found no route or neighbour in the lab (verdict " + first.retval() + ")");
+            }
             report("lb: established flow, rewrite + fib lookup + XDP_REDIRECT", NetNs.get(lab.lb, () -> lb.testRun(established, REPEAT)).nanosPerRun());
             report("lb: new flow, round-robin, fib lookup + XDP_REDIRECT, single runs", NetNs.get(lab.lb, () -> newFlowNanos(lb, "10.10.1.1")));
             lab.detach();
         }
-        Path out = Path.of("target", "lb-kernel.txt");
-        Files.write(out, lines);
     }
 }
