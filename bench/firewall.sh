@@ -31,15 +31,8 @@ log() { printf '[bench firewall] %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { log "needs root (namespaces, XDP, iptables, nftables)"; exit 1; }
 
 # --- tools ---------------------------------------------------------------------------------------------------------
-missing=()
-for pkg in netsniff-ng iptables nftables ethtool iproute2; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source cnf/bin/packages.sh
+require_packages netsniff-ng iptables nftables ethtool iproute2
 
 # --- build ---------------------------------------------------------------------------------------------------------
 source bench/lib.sh

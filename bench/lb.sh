@@ -29,15 +29,8 @@ declare -A PORT=([direct]=8080 [deetune-redirect]=8081 [deetune-pass]=8082 [hapr
 log() { printf '[bench lb] %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { log "run as root (namespaces, XDP)"; exit 1; }
 
-missing=()
-for pkg in nginx haproxy wrk nftables ethtool; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source cnf/bin/packages.sh
+require_packages nginx haproxy wrk nftables ethtool
 
 LB_PID=""
 cleanup() {
