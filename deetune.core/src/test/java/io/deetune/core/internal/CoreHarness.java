@@ -7,18 +7,24 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The core's pipeline engine, driven the way its OSGi components drive it, for the load balancer's tests of its
- * stage inside a real chain. It lives in the core's package because the engine's entry points are package-private;
- * the core may offer a public test harness later, and then this file goes.
+ * The core's pipeline engine, driven the way its OSGi components drive it, for plugins' tests of their stage
+ * inside a real chain (published in the core's test-jar). Pipelines are XDP; stages register as from bundle 1.
  */
 public final class CoreHarness implements AutoCloseable {
 
     private PipelineEngine engine;
     private final Path root;
+    private final long graceMillis;
 
+    /** An engine pinning under {@code root}, with the production grace period for departed stages (2 s). */
     public CoreHarness(Path root) {
+        this(root, 2000);
+    }
+
+    public CoreHarness(Path root, long graceMillis) {
         this.root = root;
-        this.engine = new PipelineEngine(root, 2000);
+        this.graceMillis = graceMillis;
+        this.engine = new PipelineEngine(root, graceMillis);
     }
 
     /** An XDP pipeline on {@code [namespace:]ifname} interfaces (attached, or adopted if pinned). */
@@ -42,7 +48,7 @@ public final class CoreHarness implements AutoCloseable {
     /** The JVM goes away (the pinned chain stays) and a new core starts on the same pins. */
     public void restart() {
         engine.close();
-        engine = new PipelineEngine(root, 2000);
+        engine = new PipelineEngine(root, graceMillis);
     }
 
     public void removePipeline(String name) {

@@ -1,4 +1,4 @@
-package io.deetune.core.internal;
+package io.deetune.firewall.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.deetune.bpf.testing.NetLab;
 import io.deetune.bpf.testing.TestPins;
 import io.deetune.bpf.testing.UdpTraffic;
-import io.deetune.core.api.Hook;
-import io.deetune.firewall.internal.FirewallConfig;
-import io.deetune.firewall.internal.FirewallStage;
+import io.deetune.core.internal.CoreHarness;
 import java.lang.annotation.Annotation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,28 +14,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The firewall stage in a real pipeline of the core: its pinned state maps (map-in-map rule tables included), the
- * tail-call chain, real traffic, and an in-place replacement of the stage that keeps its state. It lives in the
- * core's package only to call the engine's whiteboard entry points, which Declarative Services calls in Karaf.
+ * tail-call chain, real traffic, and an in-place replacement of the stage that keeps its state, driven through
+ * the core's test harness as Declarative Services drives the core in Karaf.
  */
 class FirewallPipelineTest {
 
     private NetLab lab;
     private NetLab.Pair hosts;
     private TestPins pins;
-    private PipelineEngine engine;
+    private CoreHarness core;
 
     @BeforeEach
     void setUp() {
         lab = new NetLab();
         hosts = lab.pair("10.212.0");
         pins = TestPins.create("firewall");
-        engine = new PipelineEngine(pins.dir(), 100);
-        engine.configure(PipelineSpec.of("fw", "xdp", "native", new String[] {hosts.server() + ":veth-s"}));
+        core = new CoreHarness(pins.dir(), 100);
+        core.pipeline("fw", "native", hosts.server() + ":veth-s");
     }
 
     @AfterEach
     void tearDown() {
-        engine.close();
+        core.close();
         lab.close();
         pins.close();
     }
@@ -89,12 +87,11 @@ class FirewallPipelineTest {
     void firewallJudgesTrafficInAPipelineAndItsStateSurvivesAReplacement() throws Exception {
         FirewallStage first = firewall();
         FirewallStage second = firewall();
-        StageRegistration firstRegistration = new StageRegistration("firewall", 200, Hook.XDP, first, 1);
         current = first;
         try {
             first.addRule("deny proto udp dport 7301");
-            engine.stageAdded(firstRegistration);
-            assertTrue(engine.get("fw").orElseThrow().toString().contains("firewall"), engine.get("fw").toString());
+            core.stageAdded("firewall", 200, first);
+            assertTrue(core.get("fw").orElseThrow().toString().contains("firewall"), core.get("fw").toString());
             assertEquals(0, delivered(7301, 100), "denied by the rule");
             assertEquals(100, delivered(7302, 100), "allowed: continues the chain to the kernel");
 
@@ -104,8 +101,8 @@ class FirewallPipelineTest {
             first.block("10.212.0.0/30");
 
             // An update of the bundle: the old service leaves, a new one of the same name comes within the grace.
-            engine.stageRemoved(firstRegistration, false);
-            engine.stageAdded(new StageRegistration("firewall", 200, Hook.XDP, second, 1));
+            core.stageRemoved("firewall", 200, first, false);
+            core.stageAdded("firewall", 200, second);
             current = second;
             assertEquals(1, second.entries().size(), "the pinned blocklist is the new instance's: " + second.entries());
             assertEquals(0, deliveredWhileBlocked(second, 7302, 50), "and it still blocks");
