@@ -29,16 +29,17 @@ public class WebTest extends DistributionTestBase {
         return "http://127.0.0.1:" + web.getProperty("org.osgi.service.http.port");
     }
 
-    /** GET with optional Basic credentials; retries while the HTTP service is still coming up. */
+    /** GET with optional Basic credentials; retries (up to a minute on a busy box) while the HTTP side comes up. */
     private HttpResponse<String> get(String path, String credentials) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10));
         if (credentials != null) {
             request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         HttpResponse<String> response = null;
-        for (int attempt = 0; attempt < 100; attempt++) {
+        for (int attempt = 0; attempt < 300; attempt++) {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 404 && response.statusCode() != 503) {
+            boolean answeredByUs = response.body().contains("\"error\"");
+            if (answeredByUs || (response.statusCode() != 404 && response.statusCode() != 503)) {
                 return response;
             }
             Thread.sleep(200);
