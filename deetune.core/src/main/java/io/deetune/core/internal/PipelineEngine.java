@@ -121,12 +121,9 @@ public final class PipelineEngine implements AutoCloseable {
     /** A stage service appeared (or changed its properties): load it into every pipeline of its hook. */
     void stageAdded(StageRegistration registration) {
         call(() -> {
-            ScheduledFuture<?> pending = pendingRemovals.remove(registration.name());
-            if (pending != null) {
-                pending.cancel(false);
-            }
+            boolean returning = cancelPendingRemoval(registration.name());
             StageRegistration current = stages.get(registration.name());
-            if (current != null && current.stage() != registration.stage() && pending == null) {
+            if (current != null && current.stage() != registration.stage() && !returning) {
                 LOG.error("stage '{}' is registered twice (bundles {} and {}); the second one is ignored",
                         registration.name(), current.bundleId(), registration.bundleId());
                 return null;
@@ -155,10 +152,7 @@ public final class PipelineEngine implements AutoCloseable {
                 return null;
             }
             if (uninstalled) {
-                ScheduledFuture<?> pending = pendingRemovals.remove(registration.name());
-                if (pending != null) {
-                    pending.cancel(false);
-                }
+                cancelPendingRemoval(registration.name());
                 takeOut(registration.name());
                 stateMaps.unpinAll(registration.name());
                 return null;
@@ -176,9 +170,7 @@ public final class PipelineEngine implements AutoCloseable {
     /** A bundle that provided stage {@code name} was uninstalled after its service left: forget its state. */
     void stageUninstalled(String name) {
         call(() -> {
-            ScheduledFuture<?> pending = pendingRemovals.remove(name);
-            if (pending != null) {
-                pending.cancel(false);
+            if (cancelPendingRemoval(name)) {
                 takeOut(name);
             }
             if (!stages.containsKey(name)) {
@@ -186,6 +178,15 @@ public final class PipelineEngine implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Cancels the grace-period removal of a departed stage; true if one was pending. */
+    private boolean cancelPendingRemoval(String name) {
+        ScheduledFuture<?> pending = pendingRemovals.remove(name);
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        return pending != null;
     }
 
     private void takeOut(String name) {

@@ -106,8 +106,7 @@ final class PipelineRuntime implements AutoCloseable {
         Path dispatcherProg = dir.resolve("dispatcher_prog");
         if (Files.exists(dispatcherProg)) {
             BpfProgram old = BpfProgram.openPinned(dispatcherProg);
-            int wantedType = spec.hook() == Hook.XDP ? BpfProgram.TYPE_XDP : BpfProgram.TYPE_SCHED_CLS;
-            if (old.type() != wantedType) {
+            if (old.type() != programType()) {
                 old.close();
                 LOG.warn("pipeline '{}': pinned state is for another hook; removing it and starting anew", name());
                 teardownPins();
@@ -134,6 +133,11 @@ final class PipelineRuntime implements AutoCloseable {
             object.close();
             throw e;
         }
+    }
+
+    /** The program type this pipeline's hook runs: XDP, or SCHED_CLS for TC. */
+    private int programType() {
+        return spec.hook() == Hook.XDP ? BpfProgram.TYPE_XDP : BpfProgram.TYPE_SCHED_CLS;
     }
 
     private String dispatcherProgramName() {
@@ -178,18 +182,13 @@ final class PipelineRuntime implements AutoCloseable {
             if (!chain.isEmpty()) {
                 setNext(freshNext, chain.getFirst().program);
             }
-            BpfFs.unpin(dir.resolve("dispatcher_prog@new"));
-            BpfFs.unpin(dir.resolve("dispatcher_next@new"));
-            fresh.pin(dir.resolve("dispatcher_prog@new"));
-            freshNext.pin(dir.resolve("dispatcher_next@new"));
+            Path progPin = dir.resolve("dispatcher_prog");
+            Path nextPin = dir.resolve("dispatcher_next");
+            pinStaged(fresh, freshNext, progPin, nextPin);
             for (BpfLink link : links.values()) {
                 link.update(fresh);
             }
-            Files.move(dir.resolve("dispatcher_prog@new"), dir.resolve("dispatcher_prog"), StandardCopyOption.REPLACE_EXISTING);
-            Files.move(dir.resolve("dispatcher_next@new"), dir.resolve("dispatcher_next"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            object.close();
-            throw new UncheckedIOException("cannot rename the dispatcher pins in " + dir, e);
+            commitStaged(progPin, nextPin);
         } catch (RuntimeException e) {
             object.close();
             throw e;
@@ -418,10 +417,9 @@ final class PipelineRuntime implements AutoCloseable {
             stateMaps.prepare(registration.name(), object);
             object.load();
             BpfProgram program = object.program(registration.stage().program());
-            int wantedType = spec.hook() == Hook.XDP ? BpfProgram.TYPE_XDP : BpfProgram.TYPE_SCHED_CLS;
-            if (program.type() != wantedType) {
+            if (program.type() != programType()) {
                 throw new IllegalArgumentException("stage '" + registration.name() + "': program '" + program.name()
-                        + "' has type " + program.type() + ", pipeline '" + name() + "' (" + spec.hook().id() + ") needs type " + wantedType);
+                        + "' has type " + program.type() + ", pipeline '" + name() + "' (" + spec.hook().id() + ") needs type " + programType());
             }
             return new ChainEntry(registration.name(), registration.priority(), slot, program,
                     object.map("deetune_next"), object, registration);
@@ -441,10 +439,10 @@ final class PipelineRuntime implements AutoCloseable {
         if (successor != null) {
             setNext(entry.next, successor.program);
         }
-        pinEntry(entry, "new");
+        pinStaged(entry.program, entry.next, stagePin(entry.name, "prog"), stagePin(entry.name, "next"));
         setNext(predecessor.next, entry.program); // the packet-visible switch
         chain.add(index, entry);
-        commitPins(entry);
+        commitStaged(stagePin(entry.name, "prog"), stagePin(entry.name, "next"));
     }
 
     private void replace(ChainEntry old, ChainEntry fresh) {
@@ -454,10 +452,10 @@ final class PipelineRuntime implements AutoCloseable {
         if (successor != null) {
             setNext(fresh.next, successor.program);
         }
-        pinEntry(fresh, "new");
+        pinStaged(fresh.program, fresh.next, stagePin(fresh.name, "prog"), stagePin(fresh.name, "next"));
         setNext(predecessor.next, fresh.program); // the packet-visible switch
         chain.set(index, fresh);
-        commitPins(fresh);
+        commitStaged(stagePin(fresh.name, "prog"), stagePin(fresh.name, "next"));
         old.close();
     }
 
@@ -480,24 +478,31 @@ final class PipelineRuntime implements AutoCloseable {
         table.update(KEY0, Codec.U32.toBytes(program.fd()));
     }
 
-    /** Pins a new entry under temporary names before it goes live, so no moment leaves it unpinned. */
-    private void pinEntry(ChainEntry entry, String suffix) {
-        Path prog = dir.resolve("stage@" + entry.name + "@prog@" + suffix);
-        Path next = dir.resolve("stage@" + entry.name + "@next@" + suffix);
+    /**
+     * Pins a program and its successor table under temporary names ({@code <pin>@new}) before they go live, so no
+     * moment leaves them unpinned (an unpinned, unreferenced program array is emptied by the kernel).
+     */
+    private static void pinStaged(BpfProgram program, BpfMap next, Path progPin, Path nextPin) {
+        Path prog = staged(progPin);
+        Path table = staged(nextPin);
         BpfFs.unpin(prog);
-        BpfFs.unpin(next);
-        entry.program.pin(prog);
-        entry.next.pin(next);
+        BpfFs.unpin(table);
+        program.pin(prog);
+        next.pin(table);
     }
 
-    /** Moves the temporary pins of a live entry to its final names (replacing those of the entry it replaced). */
-    private void commitPins(ChainEntry entry) {
+    /** Once live: moves the temporary pins to their final names, replacing those of what was replaced. */
+    private static void commitStaged(Path progPin, Path nextPin) {
         try {
-            Files.move(dir.resolve("stage@" + entry.name + "@prog@new"), stagePin(entry.name, "prog"), StandardCopyOption.REPLACE_EXISTING);
-            Files.move(dir.resolve("stage@" + entry.name + "@next@new"), stagePin(entry.name, "next"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged(progPin), progPin, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged(nextPin), nextPin, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rename pins of stage '" + entry.name + "' in " + dir, e);
+            throw new UncheckedIOException("cannot rename the pins " + staged(progPin) + " and " + staged(nextPin), e);
         }
+    }
+
+    private static Path staged(Path pin) {
+        return pin.resolveSibling(pin.getFileName() + "@new");
     }
 
     // ---------------------------------------------------------------- statistics slots
