@@ -19,6 +19,7 @@ public class BackendAddCommand extends BackendCommand {
         Backend added = new Backend(at.address(), at.port(), Specs.weight("weight", weight));
         loadBalancer.addBackend(service, added);
         System.out.println("backend " + added.endpoint() + " added to " + service);
+        save(service);
         return null;
     }
 }

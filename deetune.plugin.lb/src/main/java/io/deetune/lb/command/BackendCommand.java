@@ -1,17 +1,11 @@
 package io.deetune.lb.command;
 
-import io.deetune.lb.LoadBalancer;
 import io.deetune.lb.internal.Specs;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
 /** The arguments every backend command starts with: a service and one of its backends. */
-abstract class BackendCommand implements Action {
-
-    @Reference
-    LoadBalancer loadBalancer;
+abstract class BackendCommand extends ServiceChangeCommand {
 
     @Argument(index = 0, name = "service", required = true, description = "Service name")
     @Completion(ServiceNameCompleter.class)

@@ -13,6 +13,7 @@ public class BackendDrainCommand extends BackendCommand {
         Specs.InetAddressAndPort at = backend();
         loadBalancer.setWeight(service, at.address(), at.port(), 0);
         System.out.println("backend " + endpoint + " of " + service + " is draining");
+        save(service);
         return null;
     }
 }

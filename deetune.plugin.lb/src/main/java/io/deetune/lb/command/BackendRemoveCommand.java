@@ -16,6 +16,7 @@ public class BackendRemoveCommand extends BackendCommand {
             throw new LbConfigException("backend", "service '" + service + "' has no backend " + endpoint);
         }
         System.out.println("backend " + endpoint + " removed from " + service);
+        save(service);
         return null;
     }
 }

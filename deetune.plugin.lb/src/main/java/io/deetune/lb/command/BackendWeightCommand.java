@@ -17,6 +17,7 @@ public class BackendWeightCommand extends BackendCommand {
         Specs.InetAddressAndPort at = backend();
         loadBalancer.setWeight(service, at.address(), at.port(), weight);
         System.out.println("backend " + endpoint + " of " + service + " has weight " + weight);
+        save(service);
         return null;
     }
 }

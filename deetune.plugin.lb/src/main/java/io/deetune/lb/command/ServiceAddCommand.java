@@ -1,24 +1,18 @@
 package io.deetune.lb.command;
 
 import io.deetune.lb.HealthCheck;
-import io.deetune.lb.LoadBalancer;
 import io.deetune.lb.VirtualService;
 import io.deetune.lb.internal.Specs;
 import java.util.List;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
 @Command(scope = "lb", name = "service-add", description = "Adds (or replaces) a service: a VIP:port balanced over backends")
-public class ServiceAddCommand implements Action {
-
-    @Reference
-    LoadBalancer loadBalancer;
+public class ServiceAddCommand extends ServiceChangeCommand {
 
     @Argument(index = 0, name = "name", required = true, description = "Service name")
     String name;
@@ -58,6 +52,7 @@ public class ServiceAddCommand implements Action {
         loadBalancer.putService(service);
         System.out.println("service " + name + " at " + service.endpoint() + " (" + service.algorithm().id() + ", "
                 + service.backends().size() + " backend(s))");
+        save(name);
         return null;
     }
 }

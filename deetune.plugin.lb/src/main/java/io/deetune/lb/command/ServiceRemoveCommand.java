@@ -1,20 +1,14 @@
 package io.deetune.lb.command;
 
 import io.deetune.lb.LbConfigException;
-import io.deetune.lb.LoadBalancer;
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
 @Command(scope = "lb", name = "service-remove", description = "Removes a service")
-public class ServiceRemoveCommand implements Action {
-
-    @Reference
-    LoadBalancer loadBalancer;
+public class ServiceRemoveCommand extends ServiceChangeCommand {
 
     @Argument(index = 0, name = "name", required = true, description = "Service name")
     @Completion(ServiceNameCompleter.class)
@@ -26,6 +20,7 @@ public class ServiceRemoveCommand implements Action {
             throw new LbConfigException("name", "no service named '" + name + "'");
         }
         System.out.println("service " + name + " removed");
+        deleteConfiguration(name);
         return null;
     }
 }

@@ -161,6 +161,9 @@ public final class LbEngine implements LoadBalancer {
         Specs.validate(service);
         checkCollision(service);
         Installed previous = services.get(service.name());
+        if (previous != null && previous.spec().equals(service)) {
+            return; // e.g. a configuration written back by a command: already in place
+        }
         BitSet usedBefore = (BitSet) usedBackendIds.clone();
         Map<VipKey, Integer> orphanServicesBefore = new HashMap<>(orphanServices);
         Map<Integer, BackendEntry> orphanBackendsBefore = new HashMap<>(orphanBackends);

@@ -37,7 +37,7 @@ public final class LbServiceConfiguration {
     void modified(ServiceConfig config, Map<String, Object> properties) {
         VirtualService service;
         try {
-            service = Specs.service(name(config, properties), config.vip(), config.port(), config.protocol(), config.algorithm(),
+            service = Specs.service(name(properties), config.vip(), config.port(), config.protocol(), config.algorithm(),
                     config.backends(), new HealthCheck(config.healthCheck(), config.healthPath(), config.healthIntervalMillis(),
                             config.healthTimeoutMillis(), config.healthFall(), config.healthRise()), config.snat());
             loadBalancer.putService(service);
@@ -59,11 +59,12 @@ public final class LbServiceConfiguration {
     }
 
     /** The name property, else the suffix of Karaf's file name {@code io.deetune.lb.service-<name>.cfg}. */
-    static String name(ServiceConfig config, Map<String, Object> properties) {
-        if (!config.name().isBlank()) {
-            return config.name().trim();
+    static String name(Map<String, ?> properties) {
+        Object name = properties.get("name");
+        if (name != null && !name.toString().isBlank()) {
+            return name.toString().trim();
         }
-        Object file = properties.get("felix.fileinstall.filename");
+        Object file = properties.get(ServiceConfigurations.FILE_NAME);
         if (file != null) {
             String f = file.toString();
             String base = f.substring(f.lastIndexOf('/') + 1).replaceFirst("\\.cfg$", "");

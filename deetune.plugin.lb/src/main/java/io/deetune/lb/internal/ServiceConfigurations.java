@@ -1,0 +1,136 @@
+package io.deetune.lb.internal;
+
+import io.deetune.lb.Backend;
+import io.deetune.lb.VirtualService;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collections;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The durable side of the {@code lb:} commands: a service changed from the shell is written back to its
+ * {@code io.deetune.lb.service} factory configuration, so that it survives a restart like one written by hand. In
+ * Karaf that configuration is the file {@code etc/io.deetune.lb.service-<name>.cfg} (File Install writes it back);
+ * a service without one gets one, named after it. The configuration is written after the load balancer accepted
+ * the change, so a rejected change never reaches it; applying it again is a no-op for the load balancer.
+ */
+@Component(service = ServiceConfigurations.class)
+public final class ServiceConfigurations {
+
+    static final String FACTORY_PID = "io.deetune.lb.service";
+    /** File Install's property: the file a configuration is kept in (Karaf writes changes back to it). */
+    static final String FILE_NAME = "felix.fileinstall.filename";
+
+    private final ConfigurationAdmin configurationAdmin;
+
+    @Activate
+    public ServiceConfigurations(@Reference ConfigurationAdmin configurationAdmin) {
+        this.configurationAdmin = configurationAdmin;
+    }
+
+    /** Writes the service as it now is into its configuration, creating the configuration if there is none. */
+    public void save(VirtualService service) {
+        try {
+            Configuration configuration = find(service.name()).orElse(null);
+            Dictionary<String, Object> properties;
+            if (configuration == null) {
+                configuration = configurationAdmin.getFactoryConfiguration(FACTORY_PID, service.name(), "?");
+                properties = new Hashtable<>();
+                String etc = System.getProperty("karaf.etc");
+                if (etc != null) {
+                    properties.put(FILE_NAME, new File(etc, FACTORY_PID + "-" + service.name() + ".cfg").toURI().toString());
+                }
+            } else {
+                properties = configuration.getProperties();
+            }
+            properties(service).forEach(properties::put);
+            if (service.snat() == null) {
+                properties.remove("snat");
+            }
+            configuration.update(properties);
+        } catch (IOException e) {
+            throw new UncheckedIOException("service '" + service.name() + "' changed, but saving its configuration failed", e);
+        }
+    }
+
+    /** Deletes the service's configuration (in Karaf, File Install deletes its file); false if it had none. */
+    public boolean delete(String name) {
+        try {
+            Optional<Configuration> configuration = find(name);
+            if (configuration.isPresent()) {
+                configuration.get().delete();
+            }
+            return configuration.isPresent();
+        } catch (IOException e) {
+            throw new UncheckedIOException("service '" + name + "' removed, but deleting its configuration failed", e);
+        }
+    }
+
+    private Optional<Configuration> find(String name) throws IOException {
+        Configuration[] all;
+        try {
+            all = configurationAdmin.listConfigurations("(service.factoryPid=" + FACTORY_PID + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (all == null) {
+            return Optional.empty();
+        }
+        for (Configuration configuration : all) {
+            Dictionary<String, Object> properties = configuration.getProperties();
+            if (properties != null && name.equals(LbServiceConfiguration.name(asMap(properties)))) {
+                return Optional.of(configuration);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, Object> asMap(Dictionary<String, Object> properties) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (String key : Collections.list(properties.keys())) {
+            map.put(key, properties.get(key));
+        }
+        return map;
+    }
+
+    /**
+     * The configuration properties of a service ({@link ServiceConfig}), written as a {@code .cfg} file would have
+     * them: plain strings, the backends on one comma-separated line with their weights.
+     */
+    static Map<String, String> properties(VirtualService service) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("name", service.name());
+        properties.put("vip", service.vip().getHostAddress());
+        properties.put("port", Integer.toString(service.port()));
+        properties.put("protocol", service.protocol().name().toLowerCase());
+        properties.put("algorithm", service.algorithm().id());
+        properties.put("backends", service.backends().stream()
+                .map(ServiceConfigurations::backend).collect(Collectors.joining(", ")));
+        if (service.snat() != null) {
+            properties.put("snat", service.snat().getHostAddress());
+        }
+        properties.put("healthCheck", service.healthCheck().type());
+        properties.put("healthPath", service.healthCheck().path());
+        properties.put("healthIntervalMillis", Long.toString(service.healthCheck().intervalMillis()));
+        properties.put("healthTimeoutMillis", Long.toString(service.healthCheck().timeoutMillis()));
+        properties.put("healthFall", Integer.toString(service.healthCheck().fall()));
+        properties.put("healthRise", Integer.toString(service.healthCheck().rise()));
+        return properties;
+    }
+
+    private static String backend(Backend backend) {
+        return backend.endpoint() + " weight=" + backend.weight();
+    }
+}
