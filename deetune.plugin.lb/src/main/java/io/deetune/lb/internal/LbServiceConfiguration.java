@@ -4,6 +4,7 @@ import io.deetune.lb.HealthCheck;
 import io.deetune.lb.LoadBalancer;
 import io.deetune.lb.VirtualService;
 import java.util.Map;
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -51,9 +52,15 @@ public final class LbServiceConfiguration {
         applied = service.name();
     }
 
+    /**
+     * Only a deleted (or disabled) configuration takes its service out of the kernel. When the bundle stops (an
+     * update, a Karaf shutdown) the VIP must go on serving: the data plane runs on alone and the next start adopts
+     * it.
+     */
     @Deactivate
-    void deactivate() {
-        if (applied != null) {
+    void deactivate(int reason) {
+        if (applied != null && (reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED
+                || reason == ComponentConstants.DEACTIVATION_REASON_DISABLED)) {
             loadBalancer.removeService(applied);
         }
     }

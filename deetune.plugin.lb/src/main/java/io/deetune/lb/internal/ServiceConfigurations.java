@@ -2,9 +2,11 @@ package io.deetune.lb.internal;
 
 import io.deetune.lb.Backend;
 import io.deetune.lb.VirtualService;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -30,7 +32,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class ServiceConfigurations {
 
     static final String FACTORY_PID = "io.deetune.lb.service";
-    /** File Install's property: the file a configuration is kept in (Karaf writes changes back to it). */
+    /** File Install's property: the file a configuration came from (File Install writes changes back to it). */
     static final String FILE_NAME = "felix.fileinstall.filename";
 
     private final ConfigurationAdmin configurationAdmin;
@@ -40,29 +42,40 @@ public final class ServiceConfigurations {
         this.configurationAdmin = configurationAdmin;
     }
 
-    /** Writes the service as it now is into its configuration, creating the configuration if there is none. */
+    /**
+     * Writes the service as it now is into its configuration. A service without one gets one: in Karaf the file
+     * {@code etc/io.deetune.lb.service-<name>.cfg}, from which File Install makes the configuration (it writes back
+     * only to files that exist), elsewhere a configuration straight in Config Admin.
+     */
     public void save(VirtualService service) {
         try {
-            Configuration configuration = find(service.name()).orElse(null);
-            Dictionary<String, Object> properties;
-            if (configuration == null) {
-                configuration = configurationAdmin.getFactoryConfiguration(FACTORY_PID, service.name(), "?");
-                properties = new Hashtable<>();
-                String etc = System.getProperty("karaf.etc");
-                if (etc != null) {
-                    properties.put(FILE_NAME, new File(etc, FACTORY_PID + "-" + service.name() + ".cfg").toURI().toString());
+            Optional<Configuration> existing = find(service.name());
+            String etc = System.getProperty("karaf.etc");
+            if (existing.isPresent()) {
+                Dictionary<String, Object> properties = existing.get().getProperties();
+                properties(service).forEach(properties::put);
+                if (service.snat() == null) {
+                    properties.remove("snat");
                 }
+                existing.get().update(properties);
+            } else if (etc != null) {
+                writeFile(Path.of(etc, FACTORY_PID + "-" + service.name() + ".cfg"), service);
             } else {
-                properties = configuration.getProperties();
+                Configuration created = configurationAdmin.getFactoryConfiguration(FACTORY_PID, service.name(), "?");
+                created.update(new Hashtable<>(properties(service)));
             }
-            properties(service).forEach(properties::put);
-            if (service.snat() == null) {
-                properties.remove("snat");
-            }
-            configuration.update(properties);
         } catch (IOException e) {
             throw new UncheckedIOException("service '" + service.name() + "' changed, but saving its configuration failed", e);
         }
+    }
+
+    /** Writes a new .cfg file whole, then renames it into place, so File Install never reads half of it. */
+    private static void writeFile(Path file, VirtualService service) throws IOException {
+        StringBuilder text = new StringBuilder("# Load balancer service '" + service.name() + "', saved by the lb: commands.\n");
+        properties(service).forEach((key, value) -> text.append(key).append(" = ").append(value.replace("\\", "\\\\")).append('\n'));
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        Files.writeString(partial, text);
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Deletes the service's configuration (in Karaf, File Install deletes its file); false if it had none. */

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.osgi.service.component.ComponentConstants;
 
 /** The stage through the core's contract (object, configure, loaded, unloading) and the configuration component. */
 class LbStageTest {
@@ -66,7 +67,11 @@ class LbStageTest {
                 byte[] oldPort = Packets.tcp(LbDataPlaneTest.CLIENT, 1001, LbDataPlaneTest.VIP, 80, TCP_SYN, new byte[0]);
                 assertEquals(LbDataPlaneTest.VIP, Packets.destinationAddress(object.program(stage.program()).testRun(oldPort).output()).getHostAddress());
 
-                configuration.deactivate();
+                // The bundle stops (an update, a shutdown): the service stays in the kernel for the next start.
+                configuration.deactivate(ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED);
+                assertEquals(8080, stage.service("web").orElseThrow().port());
+                // The configuration is deleted: the service goes.
+                configuration.deactivate(ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED);
                 assertTrue(stage.services().isEmpty());
                 stage.unloading(maps(object));
             }

@@ -1,0 +1,201 @@
+package io.deetune.karaf.itest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * DeeTune's distribution run the way users run it, as its own process: unpacked from the tar.gz, configured through
+ * files in etc/, started with {@code bin/karaf server}, driven with {@code bin/client} and stopped with
+ * {@code bin/stop}. Pax Exam cannot restart the Karaf it runs in; this can.
+ */
+final class KarafProcess implements AutoCloseable {
+
+    static final String USER = "admin";
+    static final String PASSWORD = "deetune";
+    private static final Duration BOOT = Duration.ofSeconds(180);
+
+    private final Path home;
+    private final int sshPort = freePort();
+    private Process process;
+    private int starts;
+
+    private KarafProcess(Path home) {
+        this.home = home;
+    }
+
+    /** Unpacks the distribution into {@code into} (emptied first) and moves every port off Karaf's defaults. */
+    static KarafProcess unpack(Path distribution, Path into) throws IOException {
+        deleteTree(into);
+        Files.createDirectories(into);
+        run(List.of("tar", "xzf", distribution.toString(), "--strip-components=1", "-C", into.toString()));
+        KarafProcess karaf = new KarafProcess(into);
+        karaf.setProperty("org.apache.karaf.shell.cfg", "sshPort", Integer.toString(karaf.sshPort));
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freePort()));
+        karaf.setProperty("org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
+        karaf.setProperty("org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
+        return karaf;
+    }
+
+    Path etc(String file) {
+        return home.resolve("etc").resolve(file);
+    }
+
+    /** Sets {@code key = value} in a .cfg file of etc/, replacing the key's line (commented out or not) if there is one. */
+    void setProperty(String file, String key, String value) throws IOException {
+        Path cfg = etc(file);
+        List<String> lines = Files.exists(cfg) ? new ArrayList<>(Files.readAllLines(cfg)) : new ArrayList<>();
+        Pattern line = Pattern.compile("^#?\\s*" + Pattern.quote(key) + "\\s*=.*$");
+        String entry = key + " = " + value;
+        boolean replaced = false;
+        for (int i = 0; i < lines.size() && !replaced; i++) {
+            if (line.matcher(lines.get(i)).matches()) {
+                lines.set(i, entry);
+                replaced = true;
+            }
+        }
+        if (!replaced) {
+            lines.add(entry);
+        }
+        Files.write(cfg, lines);
+    }
+
+    void writeConfig(String file, String content) throws IOException {
+        Files.writeString(etc(file), content);
+    }
+
+    /** Starts Karaf on the JDK running the tests and waits until its console takes commands. */
+    void start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException("Karaf already runs");
+        }
+        starts++;
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve("karaf-" + starts + ".out").toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        process = builder.start();
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Karaf exited with " + process.exitValue() + "; see " + home.resolve("karaf-" + starts + ".out"));
+            }
+            try {
+                execute("bundle:list -s io.deetune.plugin.lb");
+                return;
+            } catch (IllegalStateException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Karaf's console did not answer within " + BOOT.toSeconds() + " s; see "
+                            + home.resolve("data/log/karaf.log"), notYet);
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    /** Runs a console command as the admin user through bin/client (SSH) and returns what it printed. */
+    String execute(String command) {
+        return run(List.of(home.resolve("bin/client").toString(), "-a", Integer.toString(sshPort), "-u", USER, "-p", PASSWORD, command),
+                "JAVA_HOME", System.getProperty("java.home"));
+    }
+
+    /** Stops Karaf with bin/stop, as an administrator would, and waits for the process to end. */
+    void stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try {
+            run(List.of(home.resolve("bin/stop").toString()), "JAVA_HOME", System.getProperty("java.home"));
+        } catch (IllegalStateException e) {
+            process.destroy(); // SIGTERM: Karaf's shutdown hook stops the framework the same way
+        }
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Karaf did not stop within 90 s");
+        }
+    }
+
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (running()) {
+            try {
+                stop();
+            } finally {
+                if (process.isAlive()) {
+                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /** The one group of {@code pattern} in the output of {@code command}. */
+    String find(String command, Pattern pattern) {
+        String output = execute(command);
+        Matcher matcher = pattern.matcher(output);
+        if (!matcher.find()) {
+            throw new AssertionError("'" + command + "' printed nothing like " + pattern + ":\n" + output);
+        }
+        return matcher.group(1);
+    }
+
+    private static String run(List<String> command, String... environment) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            for (int i = 0; i + 1 < environment.length; i += 2) {
+                builder.environment().put(environment[i], environment[i + 1]);
+            }
+            // Standard input stays open while the command runs: bin/client ends the session at its end of input,
+            // before the command printed anything ("Closed").
+            Process p = builder.start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timed out: " + String.join(" ", command));
+            }
+            p.getOutputStream().close();
+            String text = new String(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("'" + String.join(" ", command) + "' exited with " + p.exitValue() + ": " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
