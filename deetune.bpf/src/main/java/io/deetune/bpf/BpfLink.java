@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.deetune.bpf.internal.Descriptor;
 import io.deetune.bpf.internal.Fds;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
@@ -19,10 +20,11 @@ public final class BpfLink implements AutoCloseable {
 
     private static final int LINK_INFO_SIZE = 48;
 
+    private final Descriptor descriptor;
     private final int fd;
-    private volatile boolean closed;
 
     private BpfLink(int fd) {
+        this.descriptor = new Descriptor(fd, true);
         this.fd = fd;
     }
 
@@ -92,9 +94,6 @@ public final class BpfLink implements AutoCloseable {
     /** Closes this descriptor; a pinned link stays attached. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            Libbpf.closeQuietly(fd);
-        }
+        descriptor.close();
     }
 }

@@ -2,6 +2,7 @@ package io.deetune.bpf;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.deetune.bpf.internal.Descriptor;
 import io.deetune.bpf.internal.Fds;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
@@ -34,15 +35,14 @@ public final class BpfMap implements AutoCloseable {
     private static final int ENOENT = 2;
     private static final int MAP_INFO_SIZE = 88;
 
+    private final Descriptor descriptor;
     private final int fd;
-    private final boolean owned;
     private final MapDefinition definition;
     private final int id;
-    private volatile boolean closed;
 
     BpfMap(int fd, boolean owned) {
+        this.descriptor = new Descriptor(fd, owned);
         this.fd = fd;
-        this.owned = owned;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = Fds.info(arena, fd, MAP_INFO_SIZE, "map");
             this.id = info.get(JAVA_INT, 4);
@@ -309,10 +309,7 @@ public final class BpfMap implements AutoCloseable {
     /** Closes the descriptor if this object owns it; a map from a {@link BpfObject} lives as long as its object. */
     @Override
     public void close() {
-        if (owned && !closed) {
-            closed = true;
-            Libbpf.closeQuietly(fd);
-        }
+        descriptor.close();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.deetune.bpf;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.deetune.bpf.internal.Descriptor;
 import io.deetune.bpf.internal.Fds;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
@@ -27,17 +28,16 @@ public final class BpfProgram implements AutoCloseable {
     /** Room a test run leaves for a program that grows the packet. */
     private static final int TEST_RUN_HEADROOM = 4096;
 
+    private final Descriptor descriptor;
     private final int fd;
-    private final boolean owned;
     private final String name;
     private final int type;
     private final int id;
     private final byte[] tag;
-    private volatile boolean closed;
 
     BpfProgram(int fd, boolean owned) {
+        this.descriptor = new Descriptor(fd, owned);
         this.fd = fd;
-        this.owned = owned;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = Fds.info(arena, fd, PROG_INFO_SIZE, "program");
             this.type = info.get(JAVA_INT, 0);
@@ -131,10 +131,7 @@ public final class BpfProgram implements AutoCloseable {
 
     @Override
     public void close() {
-        if (owned && !closed) {
-            closed = true;
-            Libbpf.closeQuietly(fd);
-        }
+        descriptor.close();
     }
 
     @Override
