@@ -128,12 +128,6 @@ public class HotDeployTest extends DistributionTestBase {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(PATIENCE);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("gave up waiting " + PATIENCE.toSeconds() + " s for " + what);
-            }
-            Thread.sleep(100);
-        }
+        Await.until(what, PATIENCE, condition);
     }
 }

@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,7 +48,7 @@ class LoadBalancerRestartTest {
     private static final int VIP_PORT = 7000;
     private static final int BACKEND_PORT = 9000;
     private static final String PIN_ROOT = "/sys/fs/bpf/deetune-itest-restart";
-    private static final long PATIENCE_MILLIS = 60_000;
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private final NetLab lab = new NetLab();
     private final List<ServerSocket> servers = new ArrayList<>();
@@ -269,12 +270,6 @@ class LoadBalancerRestartTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + PATIENCE_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("gave up waiting " + PATIENCE_MILLIS / 1000 + " s for " + what);
-            }
-            Thread.sleep(200);
-        }
+        Await.until(what, PATIENCE, condition);
     }
 }
