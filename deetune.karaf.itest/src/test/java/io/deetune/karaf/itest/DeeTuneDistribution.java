@@ -12,9 +12,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 
@@ -97,21 +98,29 @@ public final class DeeTuneDistribution {
     }
 
     /**
-     * Removes the pin folders the core made for the tests once they are empty (the core removes a detached
-     * pipeline's pins in the background: this waits a few seconds for that); anything still pinned after that
-     * stays, for a look with bpftool.
+     * Removes what the core pinned for the tests: first it waits a few seconds for the core to remove the pins of
+     * the pipelines the tests detached (it does so in the background), then it removes the state maps of the
+     * distribution's own stages (the core keeps those until their bundle is uninstalled, which a test never does).
      */
-    public static void removeEmptyPinFolders() throws InterruptedException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try {
-                Files.deleteIfExists(Path.of(PIN_ROOT, "stages"));
-                Files.deleteIfExists(Path.of(PIN_ROOT));
-                return;
-            } catch (DirectoryNotEmptyException e) {
-                Thread.sleep(100);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove " + PIN_ROOT, e);
+    public static void removePins() throws InterruptedException {
+        Path root = Path.of(PIN_ROOT);
+        for (int attempt = 0; attempt < 50 && pipelinesPinned(root); attempt++) {
+            Thread.sleep(100);
+        }
+        try (Stream<Path> pins = Files.exists(root) ? Files.walk(root) : Stream.empty()) {
+            for (Path pin : pins.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(pin);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the test pins under " + PIN_ROOT, e);
+        }
+    }
+
+    private static boolean pipelinesPinned(Path root) {
+        try (Stream<Path> entries = Files.exists(root) ? Files.list(root) : Stream.empty()) {
+            return entries.anyMatch(entry -> !entry.getFileName().toString().equals("stages"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -19,7 +19,7 @@ public abstract class DistributionTestBase {
     }
 
     @AfterClass
-    public static void removeEmptyPinFolders() throws InterruptedException {
-        DeeTuneDistribution.removeEmptyPinFolders();
+    public static void removePins() throws InterruptedException {
+        DeeTuneDistribution.removePins();
     }
 }
