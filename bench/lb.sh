@@ -2,7 +2,8 @@
 # Load balancer benchmark (./deetune bench lb): DeeTune's XDP load balancer against HAProxy (TCP mode) and
 # nftables DNAT load balancing, plus the ceiling (client straight to one backend through the LB's plain routing),
 # on one namespace testbed: client ns -> LB ns -> three backend ns running nginx. Two loads from the client: wrk
-# keep-alive requests (req/s, p50, p99) and wrk with 'Connection: close' (new connections/s). Also the stage's
+# keep-alive requests (req/s, p50, p99) and wrk with 'Connection: close' (new connections/s), each with the CPU time
+# the whole machine spent per request or connection (which separates targets that all reach the ceiling). Also the stage's
 # in-kernel ns/packet (BPF_PROG_TEST_RUN). Ends with one RESULT line (DeeTune divided by the peer).
 #
 # Environment: LB_BENCH_SECONDS (default 5) per run, LB_BENCH_ROUNDS (3; the table shows medians),
@@ -167,23 +168,41 @@ drops() { # frames veth dropped on the way (a full XDP ring of the peer counts a
   echo "$total"
 }
 
+# CPU time of the whole machine (all namespaces share the counters), in clock ticks: busy (user, nice, system,
+# irq, softirq, steal) and softirq alone (where XDP, netfilter and veth forwarding run).
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $8}' /proc/stat; }
+per_unit_us() { # ticks units: CPU microseconds per unit (request or connection)
+  awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { if (n + 0 == 0) print "n/a"; else printf "%.1f", t * 1e6 / hz / n }'
+}
+wrk_count() { awk '/requests in/ {print $1}' <<<"$1"; }
+
 # Each metric collects one value per round; the table shows the median (the machine is shared, runs are noisy).
-declare -A RPS P50 P99 CPS ERRS DROPS
+declare -A RPS P50 P99 CPS ERRS DROPS CPU_REQ SI_REQ CPU_CONN
 run_wrk() { # name url
-  local name=$1 url=$2 out before rps p50 p99 cps drops_now
+  local name=$1 url=$2 out before rps p50 p99 cps drops_now t0 t1 requests
   before=$(drops)
   ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null 2>&1 || true # warm-up
+  t0=($(cpu_ticks))
   out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$url" 2>&1 || true)
+  t1=($(cpu_ticks))
+  requests=$(wrk_count "$out")
+  CPU_REQ[$name]+=" $(per_unit_us $((t1[0] - t0[0])) "${requests:-0}")"
+  SI_REQ[$name]+=" $(per_unit_us $((t1[1] - t0[1])) "${requests:-0}")"
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); rps=${rps:-0}
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
   ERRS[$name]+=$(awk '/Non-2xx|Socket errors|unable to connect/ {printf "%s ", $0}' <<<"$out")
+  t0=($(cpu_ticks))
   out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H 'Connection: close' "$url" 2>&1 || true)
+  t1=($(cpu_ticks))
+  requests=$(wrk_count "$out")
+  CPU_CONN[$name]+=" $(per_unit_us $((t1[0] - t0[0])) "${requests:-0}")"
   cps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); cps=${cps:-0}
   ERRS[$name]+=$(awk '/Non-2xx|Socket errors|unable to connect/ {printf "%s ", $0}' <<<"$out")
   drops_now=$(( $(drops) - before ))
   RPS[$name]+=" $rps" P50[$name]+=" $p50" P99[$name]+=" $p99" CPS[$name]+=" $cps" DROPS[$name]+=" $drops_now"
-  log "$(printf 'round %s %-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s  %s veth drops' "$round" "$name" "$rps" "$p50" "$p99" "$cps" "$drops_now")"
+  log "$(printf 'round %s %-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s  %s veth drops  CPU %s us/req (softirq %s), %s us/conn' "$round" "$name" "$rps" "$p50" "$p99" "$cps" "$drops_now" "${CPU_REQ[$name]##* }" "${SI_REQ[$name]##* }" "${CPU_CONN[$name]##* }")"
 }
 
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -204,6 +223,7 @@ done
 for name in direct deetune-redirect deetune-pass haproxy nftables; do
   RPS[$name]=$(median "${RPS[$name]}") P50[$name]=$(median "${P50[$name]}") P99[$name]=$(median "${P99[$name]}")
   CPS[$name]=$(median "${CPS[$name]}") DROPS[$name]=$(median "${DROPS[$name]}")
+  CPU_REQ[$name]=$(median "${CPU_REQ[$name]}") SI_REQ[$name]=$(median "${SI_REQ[$name]}") CPU_CONN[$name]=$(median "${CPU_CONN[$name]}")
   [ -z "${ERRS[$name]:-}" ] || log "$name: ${ERRS[$name]}"
 done
 
@@ -211,11 +231,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else pri
 
 echo "## Load balancer (bench/lb.sh, $(date -u +%Y-%m-%d), wrk 1 thread, $CONNECTIONS connections, median of $ROUNDS rounds of ${SECONDS_PER_RUN}s, 3 nginx backends)"
 echo
-echo "| target | keep-alive req/s | p50 ms | p99 ms | new connections/s | veth drops per round |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| target | keep-alive req/s | p50 ms | p99 ms | new connections/s | veth drops per round | CPU µs/request (softirq) | CPU µs/connection |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for name in direct deetune-redirect deetune-pass haproxy nftables; do
-  echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${CPS[$name]} | ${DROPS[$name]} |"
+  echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${CPS[$name]} | ${DROPS[$name]} | ${CPU_REQ[$name]} (${SI_REQ[$name]}) | ${CPU_CONN[$name]} |"
 done
+echo
+echo "CPU: the whole machine's busy time (user, system, irq, softirq) during the measured run, per request or"
+echo "connection completed: wrk, the three nginx and the load balancer's path together, so lower is cheaper."
 echo
 echo "In-kernel cost of the stage (BPF_PROG_TEST_RUN):"
 echo
