@@ -3,16 +3,9 @@ package io.deetune.karaf.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.deetune.bpf.testing.NetLab;
 import io.deetune.bpf.testing.UdpTraffic;
-import io.deetune.core.api.Pipelines;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.SessionFactory;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -20,34 +13,13 @@ import org.junit.Test;
  * counts its hits, removing it lets traffic through again, the blocklist does the same for a source, and a bad rule
  * is refused with the field at fault while the rule set in force stays.
  */
-public class FirewallConsoleTest extends DistributionTestBase {
+public class FirewallConsoleTest extends PipelineLabTestBase {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
-    private static final String PIPELINE = "fwconsole";
     private static final int PORT = 7200;
     private static final int BURST = 200;
 
-    @Inject
-    private Pipelines pipelines;
-
-    @Inject
-    private SessionFactory sessions;
-
-    private KarafConsole console;
-    private NetLab lab;
-    private NetLab.Pair hosts;
-
-    @Before
-    public void createLab() {
-        console = new KarafConsole(sessions);
-        lab = new NetLab();
-        hosts = lab.pair("10.80.0");
-    }
-
-    @After
-    public void removePipelineAndLab() {
-        console.execute(KarafConsole.ADMIN, "deetune:detach " + PIPELINE);
-        lab.close();
+    public FirewallConsoleTest() {
+        super("fwconsole", "10.80.0");
     }
 
     private String admin(String command) {
@@ -65,8 +37,8 @@ public class FirewallConsoleTest extends DistributionTestBase {
     @Test
     public void rulesAndBlocksFromTheShellApplyAtOnce() throws Exception {
         String iface = hosts.server() + ":veth-s";
-        admin("deetune:attach " + PIPELINE + " " + iface);
-        Await.until("the firewall in pipeline " + PIPELINE, PATIENCE, () -> pipelines.get(PIPELINE)
+        admin("deetune:attach " + pipeline + " " + iface);
+        Await.until("the firewall in pipeline " + pipeline, PATIENCE, () -> pipelines.get(pipeline)
                 .map(p -> p.chain().stream().anyMatch(s -> s.name().equals("firewall"))).orElse(false));
 
         try (UdpTraffic.Receiver receiver = new UdpTraffic.Receiver(hosts.server(), hosts.serverAddress(), PORT)) {

@@ -4,16 +4,13 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.deetune.bpf.testing.NetLab;
 import io.deetune.bpf.testing.UdpTraffic;
 import io.deetune.core.api.PipelineInfo;
-import io.deetune.core.api.Pipelines;
 import io.deetune.core.api.StageInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,10 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.SessionFactory;
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -34,48 +27,27 @@ import org.junit.Test;
  * the stage out; no restart and no datagram lost. The pipeline is attached from the console to a veth of a
  * namespace lab of the test's own. Needs root (network namespaces, bpf()), like every test of ./deetune test.
  */
-public class HotDeployTest extends DistributionTestBase {
+public class HotDeployTest extends PipelineLabTestBase {
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
-    private static final String PIPELINE = "hotdeploy";
     private static final String STAGE = "itest";
     private static final int PORT = 7000;
     private static final long GAP_NANOS = 100_000;
 
-    @Inject
-    private Pipelines pipelines;
-
-    @Inject
-    private SessionFactory sessions;
-
-    private KarafConsole console;
-    private NetLab lab;
-    private NetLab.Pair hosts;
-
-    @Before
-    public void createLab() {
-        console = new KarafConsole(sessions);
-        lab = new NetLab();
-        hosts = lab.pair("10.79.0");
-    }
-
-    @After
-    public void removePipelineAndLab() {
-        console.execute(KarafConsole.ADMIN, "deetune:detach " + PIPELINE);
-        lab.close();
+    public HotDeployTest() {
+        super("hotdeploy", "10.79.0");
     }
 
     @Test
     public void stageBundleInDeployJoinsIsUpgradedAndLeavesTheChainWithoutLosingADatagram() throws Exception {
         String iface = hosts.server() + ":veth-s";
-        String attached = console.execute(KarafConsole.ADMIN, "deetune:attach " + PIPELINE + " " + iface);
+        String attached = console.execute(KarafConsole.ADMIN, "deetune:attach " + pipeline + " " + iface);
         assertTrue(attached, attached.contains("attaching to " + iface));
-        await("the pipeline on " + iface, () -> pipeline()
+        await("the pipeline on " + iface, () -> pipelineInfo()
                 .map(p -> p.interfaces().contains(iface) && p.problems().isEmpty()).orElse(false));
         // The stages the distribution itself brings (the firewall, ...) stay; the test stage comes and goes.
         List<String> before = chain();
         // What a user sees with bpftool: the dispatcher's program attached to the interface.
-        int dispatcher = pipeline().orElseThrow().chain().getFirst().programId();
+        int dispatcher = pipelineInfo().orElseThrow().chain().getFirst().programId();
         String kernel = lab.exec(hosts.server(), "bpftool", "net", "show", "dev", "veth-s");
         assertTrue("bpftool net does not show the dispatcher (id " + dispatcher + ") on veth-s:\n" + kernel,
                 Pattern.compile("(?m)^veth-s\\(\\d+\\) \\w+ id " + dispatcher + "$").matcher(kernel).find());
@@ -90,7 +62,7 @@ public class HotDeployTest extends DistributionTestBase {
 
             Files.copy(jar, deployed, StandardCopyOption.REPLACE_EXISTING);
             await("stage " + STAGE + " in the chain", () -> stage().isPresent());
-            String stages = console.execute(KarafConsole.ADMIN, "deetune:stages " + PIPELINE);
+            String stages = console.execute(KarafConsole.ADMIN, "deetune:stages " + pipeline);
             assertTrue(stages, stages.contains(STAGE) && stages.contains("dispatcher"));
             int first = stage().orElseThrow().programId();
 
@@ -115,16 +87,16 @@ public class HotDeployTest extends DistributionTestBase {
         }
     }
 
-    private Optional<PipelineInfo> pipeline() {
-        return pipelines.get(PIPELINE);
+    private Optional<PipelineInfo> pipelineInfo() {
+        return pipelines.get(pipeline);
     }
 
     private Optional<StageInfo> stage() {
-        return pipeline().flatMap(p -> p.chain().stream().filter(s -> STAGE.equals(s.name())).findFirst());
+        return pipelineInfo().flatMap(p -> p.chain().stream().filter(s -> STAGE.equals(s.name())).findFirst());
     }
 
     private List<String> chain() {
-        return pipeline().map(PipelineInfo::chain).orElse(List.of()).stream().map(StageInfo::name).toList();
+        return pipelineInfo().map(PipelineInfo::chain).orElse(List.of()).stream().map(StageInfo::name).toList();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -1,0 +1,49 @@
+package io.deetune.karaf.itest;
+
+import io.deetune.bpf.testing.NetLab;
+import io.deetune.core.api.Pipelines;
+import java.time.Duration;
+import javax.inject.Inject;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.After;
+import org.junit.Before;
+
+/**
+ * A test of the running distribution with a namespace lab of its own (two namespaces joined by a veth pair) and a
+ * pipeline it attaches from the console; the pipeline is detached and the lab removed after each test.
+ */
+public abstract class PipelineLabTestBase extends DistributionTestBase {
+
+    protected static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Inject
+    protected Pipelines pipelines;
+
+    @Inject
+    protected SessionFactory sessions;
+
+    protected final String pipeline;
+    private final String subnet;
+    protected KarafConsole console;
+    protected NetLab lab;
+    protected NetLab.Pair hosts;
+
+    /** {@code subnet}: the lab's /24 without its last byte, e.g. "10.79.0" (client .1, server .2). */
+    protected PipelineLabTestBase(String pipeline, String subnet) {
+        this.pipeline = pipeline;
+        this.subnet = subnet;
+    }
+
+    @Before
+    public void createLab() {
+        console = new KarafConsole(sessions);
+        lab = new NetLab();
+        hosts = lab.pair(subnet);
+    }
+
+    @After
+    public void removePipelineAndLab() {
+        console.execute(KarafConsole.ADMIN, "deetune:detach " + pipeline);
+        lab.close();
+    }
+}
