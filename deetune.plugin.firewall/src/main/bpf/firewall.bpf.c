@@ -36,20 +36,10 @@ static __always_inline int fw_blocked(const struct fw_packet *p)
 	return 1;
 }
 
-static __always_inline void fw_count_rule(__u32 bank, const struct fw_rule_set *set, __u32 rank, __u64 bytes)
+/* Counts a hit in this CPU's counters (of the matching key, or of the default policy). */
+static __always_inline void fw_count(struct fw_rule_counter *counter, __u64 bytes)
 {
-	void *counters = bpf_map_lookup_elem(&fw_counter_tables, &bank);
-	struct fw_rule_counter *counter;
-	__u32 index;
-
-	if (!counters)
-		return;
-	/* This CPU's block; the default policy counts after the rules. */
-	index = bpf_get_smp_processor_id() * (set->rule_count + 1) + (rank == FW_NO_RULE ? set->rule_count : rank);
-	counter = bpf_map_lookup_elem(counters, &index);
-	if (!counter)
-		return;
-	/* This CPU's own entry: no other CPU writes it, no atomic needed. */
+	/* This CPU's own copy: no other CPU writes it, no atomic needed. */
 	counter->packets++;
 	counter->bytes += bytes;
 	/* The coarse clock is a plain read, the precise one a clock source access: a hit time needs no better than a tick. */
@@ -62,6 +52,7 @@ int firewall(struct xdp_md *ctx)
 	struct fw_packet packet = {};
 	struct fw_verdict verdict;
 	struct fw_rule_set *set;
+	struct fw_rule_counter *counter;
 	__u32 zero = 0, bank, *active;
 
 	switch (fw_parse(ctx, &packet)) {
@@ -88,8 +79,10 @@ int firewall(struct xdp_md *ctx)
 	if (!set)
 		return deetune_xdp_next(ctx);
 
-	fw_classify(&packet, set, bpf_map_lookup_elem(&fw_rule_tables, &bank), &verdict);
-	fw_count_rule(bank, set, verdict.rank, ctx->data_end - ctx->data);
+	fw_classify(&packet, set, bank, &verdict);
+	counter = verdict.value ? &verdict.value->counter : bpf_map_lookup_elem(&fw_defaults, &bank);
+	if (counter)
+		fw_count(counter, ctx->data_end - ctx->data);
 
 	if (verdict.action == FW_DENY)
 		return deetune_xdp_drop();

@@ -5,7 +5,7 @@
 
 /*
  * Tuples (distinct match shapes) per address family. The lookup cost grows with the tuples a rule set needs, not
- * with its rules; the compiler rejects a rule set that needs more.
+ * with its rules; the compiler rejects a rule set that needs more. A power of two (the search masks indexes with it).
  */
 #define FW_MAX_TUPLES 64
 
