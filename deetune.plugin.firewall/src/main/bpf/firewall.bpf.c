@@ -14,7 +14,7 @@ static __always_inline void fw_count_drop(__u32 reason)
 		(*count)++;
 }
 
-/* Blocked entries are checked first: one longest-prefix lookup, O(prefix length). */
+/* Blocked entries are checked before the rules: one longest-prefix lookup, O(prefix length), when any exists. */
 static __always_inline int fw_blocked(const struct fw_packet *p)
 {
 	struct fw_block_key key = { .prefixlen = 128 };
@@ -53,7 +53,7 @@ int firewall(struct xdp_md *ctx)
 	struct fw_verdict verdict;
 	struct fw_rule_set *set;
 	struct fw_rule_counter *counter;
-	__u32 zero = 0, bank, *active;
+	__u32 zero = 0, state, bank, *active;
 
 	switch (fw_parse(ctx, &packet)) {
 	case FW_NOT_IP:
@@ -65,16 +65,18 @@ int firewall(struct xdp_md *ctx)
 		break;
 	}
 
-	if (fw_blocked(&packet)) {
+	/* Read fw_active once: the whole decision uses one rule set. */
+	active = bpf_map_lookup_elem(&fw_active, &zero);
+	if (!active)
+		return deetune_xdp_next(ctx);
+	state = *active;
+
+	if ((state & FW_ACTIVE_BLOCKLIST) && fw_blocked(&packet)) {
 		fw_count_drop(FW_DROP_BLOCKED);
 		return deetune_xdp_drop();
 	}
 
-	/* Read the active bank once: the whole decision uses one rule set. */
-	active = bpf_map_lookup_elem(&fw_active, &zero);
-	if (!active)
-		return deetune_xdp_next(ctx);
-	bank = *active & (FW_BANKS - 1);
+	bank = state & FW_ACTIVE_BANK;
 	set = bpf_map_lookup_elem(&fw_sets, &bank);
 	if (!set)
 		return deetune_xdp_next(ctx);

@@ -33,7 +33,7 @@ struct fw_rule_table6 {
 	__uint(value_size, sizeof(struct fw_rule_value));
 };
 
-/* The bank that judges packets now. */
+/* The bank that judges packets now, and whether the blocklist is in use (FW_ACTIVE_*). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

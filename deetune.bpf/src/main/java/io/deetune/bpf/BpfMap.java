@@ -200,6 +200,20 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /** Whether the map holds no key (one {@code BPF_MAP_GET_NEXT_KEY}; arrays are never empty). */
+    public boolean isEmpty() {
+        try (Arena arena = Arena.ofConfined()) {
+            Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd, MemorySegment.NULL, arena.allocate(keySize()));
+            if (outcome.asInt() < 0) {
+                if (outcome.errno() == ENOENT) {
+                    return true;
+                }
+                throw outcome.error("iterate map '" + name() + "'", outcome.asInt());
+            }
+            return false;
+        }
+    }
+
     /** Every key of the map, in the kernel's iteration order. */
     public List<byte[]> keys() {
         List<byte[]> keys = new ArrayList<>();

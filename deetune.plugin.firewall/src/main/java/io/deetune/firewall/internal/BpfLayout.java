@@ -12,6 +12,9 @@ public final class BpfLayout {
 
     public static final int MAX_TUPLES = 64;
     public static final int BANKS = 2;
+    /** Bits of fw_active's value: the bank that judges packets, and whether the blocklist holds any entry. */
+    public static final int ACTIVE_BANK = BANKS - 1;
+    public static final int ACTIVE_BLOCKLIST = 2;
 
     public static final int PORT_ANY = 0;
     public static final int PORT_EXACT = 1;

@@ -56,7 +56,7 @@ public final class RuleTables implements AutoCloseable {
             defaults.updatePerCpu(BpfLayout.u32(idle), zero, BpfMap.ANY);
             sets.update(BpfLayout.u32(idle), compiled.encodeRuleSet(generation));
             // The switch: from here on every packet is judged by the new rule set.
-            active.update(BpfLayout.u32(0), BpfLayout.u32(idle));
+            active.update(BpfLayout.u32(0), BpfLayout.u32(idle | (activeWord() & BpfLayout.ACTIVE_BLOCKLIST)));
         } catch (RuntimeException e) {
             closeQuietly(rules4);
             closeQuietly(rules6);
@@ -93,7 +93,25 @@ public final class RuleTables implements AutoCloseable {
     }
 
     public int activeBank() {
-        return ByteBuffer.wrap(active.lookup(BpfLayout.u32(0)).orElseThrow()).order(ByteOrder.LITTLE_ENDIAN).getInt() & 1;
+        return activeWord() & BpfLayout.ACTIVE_BANK;
+    }
+
+    private int activeWord() {
+        return ByteBuffer.wrap(active.lookup(BpfLayout.u32(0)).orElseThrow()).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    /** Whether the stage looks packets up in the blocklist. */
+    public boolean blocklistInUse() {
+        return (activeWord() & BpfLayout.ACTIVE_BLOCKLIST) != 0;
+    }
+
+    /** Tells the stage whether the blocklist holds any entry; while it holds none, packets skip its lookup. */
+    public synchronized void blocklistInUse(boolean inUse) {
+        int word = activeWord();
+        int next = inUse ? word | BpfLayout.ACTIVE_BLOCKLIST : word & ~BpfLayout.ACTIVE_BLOCKLIST;
+        if (next != word) {
+            active.update(BpfLayout.u32(0), BpfLayout.u32(next));
+        }
     }
 
     /** The generation of the rule set in force (0 before the first install). */

@@ -231,6 +231,26 @@ class FirewallBpfTest {
     }
 
     @Test
+    void theBlocklistLookupIsSkippedOnlyWhileTheBlocklistIsEmpty() {
+        stage.blocklist.entries().forEach(e -> stage.blocklist.unblock(Cidr.parse(e.cidr())));
+        stage.install("allow proto udp", Action.ALLOW);
+        byte[] udp = Packets.udp("198.51.100.7", 1, V4.dst, 53, new byte[8]);
+        assertFalse(stage.tables.blocklistInUse());
+        assertEquals(XDP_PASS, stage.verdict(udp));
+
+        stage.blocklist.block(Cidr.parse("198.51.100.0/24"), null);
+        assertTrue(stage.tables.blocklistInUse());
+        assertEquals(XDP_DROP, stage.verdict(udp));
+        stage.install("allow proto udp\nallow proto tcp", Action.ALLOW);
+        assertTrue(stage.tables.blocklistInUse(), "a new rule set keeps the blocklist in use");
+        assertEquals(XDP_DROP, stage.verdict(udp));
+
+        assertTrue(stage.blocklist.unblock(Cidr.parse("198.51.100.0/24")));
+        assertFalse(stage.tables.blocklistInUse());
+        assertEquals(XDP_PASS, stage.verdict(udp));
+    }
+
+    @Test
     void countersCountEachRuleAndTheDefault() {
         stage.install("deny proto udp dport 80\nallow proto tcp", Action.ALLOW);
         byte[] udp = packet(V4, "udp");
