@@ -52,7 +52,13 @@ firewall_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "
 PIN_DIR=/sys/fs/bpf/deetune-bench-firewall-$$
 GEN=dt-fwb-gen-$$
 RX=dt-fwb-rx-$$
+TRAFGEN_JOB=""
 cleanup() {
+  # A run cut short (set -e) must not leave its generator behind.
+  if [ -n "$TRAFGEN_JOB" ]; then
+    kill -INT $(pgrep -P "$TRAFGEN_JOB" || true) "$TRAFGEN_JOB" 2>/dev/null || true
+    wait "$TRAFGEN_JOB" 2>/dev/null || true
+  fi
   rm -rf "$PIN_DIR" 2>/dev/null || true
   ip netns del "$GEN" 2>/dev/null || true
   ip netns del "$RX" 2>/dev/null || true
@@ -114,12 +120,14 @@ run_traffic() {
   ip netns exec "$GEN" taskset -c "$GEN_CPU" trafgen --dev veth-g --conf "$WORK/udp.trafgen" --cpus 1 \
     --no-cpu-stats --notouch-irq "$@" >/dev/null 2>&1 &
   local job=$! tx0 tx1 cpu0 cpu1 d0 d1
+  TRAFGEN_JOB=$job
   sleep 1
   tx0=$(tx_packets); cpu0=$(runtime_ns "$job"); d0=$(drops_$kind)
   sleep "$SECONDS_PER_RUN"
   tx1=$(tx_packets); cpu1=$(runtime_ns "$job"); d1=$(drops_$kind)
   kill -INT $(pgrep -P "$job" || true) "$job" 2>/dev/null || true
   wait "$job" 2>/dev/null || true
+  TRAFGEN_JOB=""
   OFFERED_PPS=$(( (tx1 - tx0) / SECONDS_PER_RUN ))
   DROP_PPS=$(( (d1 - d0) / SECONDS_PER_RUN ))
   CPU_NS=$(( (cpu1 - cpu0) / ((tx1 - tx0) > 0 ? (tx1 - tx0) : 1) ))
