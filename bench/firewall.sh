@@ -9,7 +9,8 @@
 #    per size, and at a fixed offered rate the CPU time per packet of the generator's processes and of ksoftirqd on
 #    its CPU (veth runs the receiving side in the sender's softirq, for all three filters); rx_cpu_ns subtracts the
 #    same with a receiver that drops everything in XDP at no cost (test program xdp_drop), which also gives the
-#    generator's ceiling.
+#    generator's ceiling. The same with a bare tcx ingress drop program (test program tc_drop) is printed as a floor
+#    of the TC hook.
 #
 # Every rule set denies UDP from N sources (/32); the traffic comes from the source of the last rule, so a linear
 # chain walks all N rules. Environment: FIREWALL_BENCH_SIZES ("10 1000 10000 100000"), FIREWALL_BENCH_SECONDS (5),
@@ -51,7 +52,13 @@ firewall_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "
 PIN_DIR=/sys/fs/bpf/deetune-bench-firewall-$$
 GEN=dt-fwb-gen-$$
 RX=dt-fwb-rx-$$
+TRAFGEN_JOB=""
 cleanup() {
+  # A run cut short (set -e) must not leave its generator behind.
+  if [ -n "$TRAFGEN_JOB" ]; then
+    kill -INT $(pgrep -P "$TRAFGEN_JOB" || true) "$TRAFGEN_JOB" 2>/dev/null || true
+    wait "$TRAFGEN_JOB" 2>/dev/null || true
+  fi
   rm -rf "$PIN_DIR" 2>/dev/null || true
   ip netns del "$GEN" 2>/dev/null || true
   ip netns del "$RX" 2>/dev/null || true
@@ -113,12 +120,14 @@ run_traffic() {
   ip netns exec "$GEN" taskset -c "$GEN_CPU" trafgen --dev veth-g --conf "$WORK/udp.trafgen" --cpus 1 \
     --no-cpu-stats --notouch-irq "$@" >/dev/null 2>&1 &
   local job=$! tx0 tx1 cpu0 cpu1 d0 d1
+  TRAFGEN_JOB=$job
   sleep 1
   tx0=$(tx_packets); cpu0=$(runtime_ns "$job"); d0=$(drops_$kind)
   sleep "$SECONDS_PER_RUN"
   tx1=$(tx_packets); cpu1=$(runtime_ns "$job"); d1=$(drops_$kind)
   kill -INT $(pgrep -P "$job" || true) "$job" 2>/dev/null || true
   wait "$job" 2>/dev/null || true
+  TRAFGEN_JOB=""
   OFFERED_PPS=$(( (tx1 - tx0) / SECONDS_PER_RUN ))
   DROP_PPS=$(( (d1 - d0) / SECONDS_PER_RUN ))
   CPU_NS=$(( (cpu1 - cpu0) / ((tx1 - tx0) > 0 ? (tx1 - tx0) : 1) ))
@@ -139,19 +148,36 @@ teardown() {
   esac
 }
 
-log "generator ceiling: the receiver drops everything in XDP at no cost"
-ip -n "$RX" link set dev veth-r xdpdrv obj "$MODULE/target/test-classes/bpf/xdp_drop.bpf.o" sec xdp
-sleep 1 # attaching XDP to a veth restarts its queues
-run_traffic ceiling
-CEILING=$OFFERED_PPS
-run_traffic ceiling --rate "${RATE}pps"
-BASE_CPU=$CPU_NS
-ip -n "$RX" link set dev veth-r xdpdrv off
-log "ceiling: $CEILING pps; CPU per packet at $RATE pps with a free receiver: $BASE_CPU ns"
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+# Floors, REPEAT times interleaved: a receiver that drops everything in XDP at no cost (the generator's ceiling, and
+# the CPU per packet with a free XDP receiver), and one that drops everything at tcx ingress (the TC hook runs on the
+# skb veth delivers, before netfilter's ingress hook, without XDP's conversion of the skb).
+log "floors: bare XDP_DROP and bare tcx drop receivers"
+XDP_FLOORS="" TCX_FLOORS=""
+for rep in $(seq "$REPEAT"); do
+  ip -n "$RX" link set dev veth-r xdpdrv obj "$MODULE/target/test-classes/bpf/xdp_drop.bpf.o" sec xdp
+  sleep 1 # attaching XDP to a veth restarts its queues
+  if [ "$rep" -eq 1 ]; then
+    run_traffic ceiling
+    CEILING=$OFFERED_PPS
+  fi
+  run_traffic ceiling --rate "${RATE}pps"
+  XDP_FLOORS+=" $CPU_NS"
+  ip -n "$RX" link set dev veth-r xdpdrv off
+  firewall_java attach-tc-drop "$RX" veth-r "$PIN_DIR/link"
+  sleep 1
+  run_traffic ceiling --rate "${RATE}pps"
+  TCX_FLOORS+=" $CPU_NS"
+  rm -f "$PIN_DIR/link"
+done
+# shellcheck disable=SC2086
+BASE_CPU=$(median $XDP_FLOORS)
+# shellcheck disable=SC2086
+TCX_CPU=$(median $TCX_FLOORS)
+log "ceiling: $CEILING pps; CPU per packet at $RATE pps with a free receiver: XDP $BASE_CPU ns ($XDP_FLOORS), tcx $TCX_CPU ns ($TCX_FLOORS)"
 # rx_cpu_ns = cpu_ns - that: the receiving side's share. It favours nftables, whose path skips veth's own XDP path
 # (which the free receiver pays), so the ratio in the RESULT line uses the total cpu_ns.
-
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 printf '%-8s %-9s %11s %11s %8s %10s %8s\n' size filter drop_pps offered_pps cpu_ns rx_cpu_ns setup_s | tee "$WORK/traffic.txt"
 for size in $SIZES; do
@@ -191,7 +217,7 @@ col() { awk -v s="$1" -v k="$2" -v c="$3" '$1 == s && $2 == k {print $c}' "$WORK
 ratio() { if [ -n "$1" ] && [ -n "$2" ] && [ "$2" != "-" ] && [ "$1" != "-" ] && [ "$2" != 0 ]; then awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; else echo "n/a"; fi; }
 REF=10000
 case " $SIZES " in *" 10000 "*) ;; *) REF=$(echo "$SIZES" | awk '{print $NF}') ;; esac
-echo "generator_ceiling_pps=$CEILING rate_for_cpu=$RATE base_cpu_ns=$BASE_CPU ref_size=$REF"
+echo "generator_ceiling_pps=$CEILING rate_for_cpu=$RATE base_cpu_ns=$BASE_CPU tcx_drop_cpu_ns=$TCX_CPU ref_size=$REF"
 echo "RESULT firewall drop_vs_iptables_10k=$(ratio "$(col $REF deetune 3)" "$(col $REF iptables 3)")" \
   "drop_vs_nft_10k=$(ratio "$(col $REF deetune 3)" "$(col $REF nft 3)")" \
   "cpu_vs_nft_10k=$(ratio "$(col $REF deetune 5)" "$(col $REF nft 5)")" \

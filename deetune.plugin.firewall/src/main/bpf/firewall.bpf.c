@@ -14,7 +14,7 @@ static __always_inline void fw_count_drop(__u32 reason)
 		(*count)++;
 }
 
-/* Blocked entries are checked first: one longest-prefix lookup, O(prefix length). */
+/* Blocked entries are checked before the rules: one longest-prefix lookup, O(prefix length), when any exists. */
 static __always_inline int fw_blocked(const struct fw_packet *p)
 {
 	struct fw_block_key key = { .prefixlen = 128 };
@@ -36,20 +36,10 @@ static __always_inline int fw_blocked(const struct fw_packet *p)
 	return 1;
 }
 
-static __always_inline void fw_count_rule(__u32 bank, const struct fw_rule_set *set, __u32 rank, __u64 bytes)
+/* Counts a hit in this CPU's counters (of the matching key, or of the default policy). */
+static __always_inline void fw_count(struct fw_rule_counter *counter, __u64 bytes)
 {
-	void *counters = bpf_map_lookup_elem(&fw_counter_tables, &bank);
-	struct fw_rule_counter *counter;
-	__u32 index;
-
-	if (!counters)
-		return;
-	/* This CPU's block; the default policy counts after the rules. */
-	index = bpf_get_smp_processor_id() * (set->rule_count + 1) + (rank == FW_NO_RULE ? set->rule_count : rank);
-	counter = bpf_map_lookup_elem(counters, &index);
-	if (!counter)
-		return;
-	/* This CPU's own entry: no other CPU writes it, no atomic needed. */
+	/* This CPU's own copy: no other CPU writes it, no atomic needed. */
 	counter->packets++;
 	counter->bytes += bytes;
 	/* The coarse clock is a plain read, the precise one a clock source access: a hit time needs no better than a tick. */
@@ -62,7 +52,8 @@ int firewall(struct xdp_md *ctx)
 	struct fw_packet packet = {};
 	struct fw_verdict verdict;
 	struct fw_rule_set *set;
-	__u32 zero = 0, bank, *active;
+	struct fw_rule_counter *counter;
+	__u32 zero = 0, state, bank, *active;
 
 	switch (fw_parse(ctx, &packet)) {
 	case FW_NOT_IP:
@@ -74,22 +65,26 @@ int firewall(struct xdp_md *ctx)
 		break;
 	}
 
-	if (fw_blocked(&packet)) {
+	/* Read fw_active once: the whole decision uses one rule set. */
+	active = bpf_map_lookup_elem(&fw_active, &zero);
+	if (!active)
+		return deetune_xdp_next(ctx);
+	state = *active;
+
+	if ((state & FW_ACTIVE_BLOCKLIST) && fw_blocked(&packet)) {
 		fw_count_drop(FW_DROP_BLOCKED);
 		return deetune_xdp_drop();
 	}
 
-	/* Read the active bank once: the whole decision uses one rule set. */
-	active = bpf_map_lookup_elem(&fw_active, &zero);
-	if (!active)
-		return deetune_xdp_next(ctx);
-	bank = *active & (FW_BANKS - 1);
+	bank = state & FW_ACTIVE_BANK;
 	set = bpf_map_lookup_elem(&fw_sets, &bank);
 	if (!set)
 		return deetune_xdp_next(ctx);
 
-	fw_classify(&packet, set, bpf_map_lookup_elem(&fw_rule_tables, &bank), &verdict);
-	fw_count_rule(bank, set, verdict.rank, ctx->data_end - ctx->data);
+	fw_classify(&packet, set, bank, &verdict);
+	counter = verdict.value ? &verdict.value->counter : bpf_map_lookup_elem(&fw_defaults, &bank);
+	if (counter)
+		fw_count(counter, ctx->data_end - ctx->data);
 
 	if (verdict.action == FW_DENY)
 		return deetune_xdp_drop();

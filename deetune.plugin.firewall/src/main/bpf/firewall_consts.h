@@ -5,7 +5,7 @@
 
 /*
  * Tuples (distinct match shapes) per address family. The lookup cost grows with the tuples a rule set needs, not
- * with its rules; the compiler rejects a rule set that needs more.
+ * with its rules; the compiler rejects a rule set that needs more. A power of two (the search masks indexes with it).
  */
 #define FW_MAX_TUPLES 64
 
@@ -33,5 +33,12 @@ enum fw_drop_reason {
 
 /* The two banks of rule tables: one judges packets, the other is where the next rule set is built. */
 #define FW_BANKS 2
+
+/*
+ * The value of fw_active: the bank that judges packets, and whether the blocklist holds any entry (an empty one
+ * costs no lookup). Both bits are in one byte, so a packet never sees half of an update.
+ */
+#define FW_ACTIVE_BANK (FW_BANKS - 1)
+#define FW_ACTIVE_BLOCKLIST 2
 
 #endif /* FIREWALL_CONSTS_H */

@@ -3,9 +3,9 @@
  * State maps of the firewall stage (pinned by the core, kept across reloads).
  *
  * Atomic rule-set switch: a rule set lives in one of two banks. The control plane builds the next rule set in the
- * idle bank (a fresh rule table and counter table put into the map-in-map slots, the tuple lists into fw_sets),
- * then flips fw_active in one map update. A packet reads fw_active once, so it is judged by one whole rule set;
- * replaced inner maps are freed by the kernel only after every program run that may still hold them has ended.
+ * idle bank (fresh rule tables put into the map-in-map slots, its default counters zeroed, the tuple lists into
+ * fw_sets), then flips fw_active in one map update. A packet reads fw_active once, so it is judged by one whole rule
+ * set; replaced inner maps are freed by the kernel only after every program run that may still hold them has ended.
  */
 #ifndef FIREWALL_MAPS_H
 #define FIREWALL_MAPS_H
@@ -16,29 +16,24 @@
 
 /*
  * Inner map templates; the control plane creates the real tables, sized to each rule set. Sizes rather than BTF
- * types: clang 14 emits the key and value structs of an inner template only as forward declarations.
+ * types: clang 14 emits the key and value structs of an inner template only as forward declarations. Per-CPU
+ * hashes: a hit finds its own CPU's counters in the value it matched (no other CPU writes them, no atomics).
  */
-struct fw_rule_table {
-	__uint(type, BPF_MAP_TYPE_HASH);
+struct fw_rule_table4 {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 1);
-	__uint(key_size, sizeof(struct fw_rule_key));
+	__uint(key_size, sizeof(struct fw_key4));
 	__uint(value_size, sizeof(struct fw_rule_value));
 };
 
-/*
- * Rule counters, one block of (rule_count + 1) entries per possible CPU (CPU-major, so CPUs do not share cache
- * lines and need no atomics). A plain array rather than a per-CPU one: only plain arrays accept BPF_F_INNER_MAP,
- * which lets each rule set's counter table have its own size.
- */
-struct fw_counter_table {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+struct fw_rule_table6 {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 1);
-	__uint(map_flags, BPF_F_INNER_MAP);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct fw_rule_counter));
+	__uint(key_size, sizeof(struct fw_key6));
+	__uint(value_size, sizeof(struct fw_rule_value));
 };
 
-/* The bank that judges packets now. */
+/* The bank that judges packets now, and whether the blocklist is in use (FW_ACTIVE_*). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -57,15 +52,23 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, FW_BANKS);
 	__type(key, __u32);
-	__array(values, struct fw_rule_table);
-} fw_rule_tables SEC(".maps");
+	__array(values, struct fw_rule_table4);
+} fw_rule_tables4 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
 	__uint(max_entries, FW_BANKS);
 	__type(key, __u32);
-	__array(values, struct fw_counter_table);
-} fw_counter_tables SEC(".maps");
+	__array(values, struct fw_rule_table6);
+} fw_rule_tables6 SEC(".maps");
+
+/* Hits of the default policy, per bank; the control plane zeroes the idle bank's before a switch. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FW_BANKS);
+	__type(key, __u32);
+	__type(value, struct fw_rule_counter);
+} fw_defaults SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);

@@ -200,6 +200,20 @@ public final class BpfMap implements AutoCloseable {
         }
     }
 
+    /** Whether the map holds no key (one {@code BPF_MAP_GET_NEXT_KEY}; arrays are never empty). */
+    public boolean isEmpty() {
+        try (Arena arena = Arena.ofConfined()) {
+            Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd, MemorySegment.NULL, arena.allocate(keySize()));
+            if (outcome.asInt() < 0) {
+                if (outcome.errno() == ENOENT) {
+                    return true;
+                }
+                throw outcome.error("iterate map '" + name() + "'", outcome.asInt());
+            }
+            return false;
+        }
+    }
+
     /** Every key of the map, in the kernel's iteration order. */
     public List<byte[]> keys() {
         List<byte[]> keys = new ArrayList<>();
@@ -229,6 +243,20 @@ public final class BpfMap implements AutoCloseable {
      */
     public int updateBatch(List<byte[]> keys, List<byte[]> values, long flags) {
         requireNotPerCpu("updateBatch");
+        return updateBatch(keys, values, flags, 1, valueSize());
+    }
+
+    /**
+     * {@link #updateBatch} for a per-CPU map: every CPU's copy of an entry gets the same value (e.g. a rule and
+     * zeroed counters).
+     */
+    public int updateBatchEveryCpu(List<byte[]> keys, List<byte[]> values, long flags) {
+        requirePerCpu("updateBatchEveryCpu");
+        return updateBatch(keys, values, flags, possibleCpus(), perCpuStride());
+    }
+
+    /** Values are written {@code copies} times, {@code stride} bytes apart (per-CPU maps: once per possible CPU). */
+    private int updateBatch(List<byte[]> keys, List<byte[]> values, long flags, int copies, int stride) {
         if (keys.size() != values.size()) {
             throw new IllegalArgumentException("map '" + name() + "': " + keys.size() + " keys but " + values.size() + " values");
         }
@@ -236,14 +264,17 @@ public final class BpfMap implements AutoCloseable {
             return 0;
         }
         int n = keys.size();
+        long entryBytes = (long) stride * copies;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment keyBuffer = arena.allocate((long) keySize() * n);
-            MemorySegment valueBuffer = arena.allocate((long) valueSize() * n);
+            MemorySegment valueBuffer = arena.allocate(entryBytes * n, 8);
             for (int i = 0; i < n; i++) {
                 checkKey(keys.get(i));
                 checkValue(values.get(i));
                 MemorySegment.copy(keys.get(i), 0, keyBuffer, ValueLayout.JAVA_BYTE, (long) i * keySize(), keySize());
-                MemorySegment.copy(values.get(i), 0, valueBuffer, ValueLayout.JAVA_BYTE, (long) i * valueSize(), valueSize());
+                for (int copy = 0; copy < copies; copy++) {
+                    MemorySegment.copy(values.get(i), 0, valueBuffer, ValueLayout.JAVA_BYTE, i * entryBytes + (long) copy * stride, valueSize());
+                }
             }
             MemorySegment count = arena.allocateFrom(JAVA_INT, n);
             MemorySegment opts = arena.allocate(24, 8); // struct bpf_map_batch_opts
@@ -257,7 +288,7 @@ public final class BpfMap implements AutoCloseable {
                     throw outcome.error("batch update of map '" + name() + "' (" + n + " entries)", outcome.asInt());
                 }
                 for (int i = 0; i < n; i++) {
-                    updateRaw(keys.get(i), values.get(i), flags);
+                    updateRaw(keys.get(i), valueBuffer.asSlice(i * entryBytes, entryBytes).toArray(ValueLayout.JAVA_BYTE), flags);
                 }
             }
             return n;

@@ -100,6 +100,21 @@ class MapTest {
     }
 
     @Test
+    void batchUpdateOfAPerCpuMapWritesEveryCpusCopy() {
+        try (BpfMap map = BpfMap.create(MapType.PERCPU_HASH, "t_pc_batch", 4, 12, 8, 0)) {
+            List<byte[]> keys = List.of(Codec.U32.toBytes(1), Codec.U32.toBytes(2));
+            List<byte[]> values = List.of(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, new byte[12]);
+            assertEquals(2, map.updateBatchEveryCpu(keys, values, BpfMap.ANY));
+            byte[][] perCpu = map.lookupPerCpu(Codec.U32.toBytes(1)).orElseThrow();
+            assertEquals(BpfMap.possibleCpus(), perCpu.length);
+            for (byte[] value : perCpu) {
+                assertArrayEquals(values.getFirst(), value);
+            }
+            assertArrayEquals(new byte[12], map.lookupPerCpu(Codec.U32.toBytes(2)).orElseThrow()[0]);
+        }
+    }
+
+    @Test
     void pinnedMapOutlivesItsDescriptor() throws Exception {
         try (TestPins pins = TestPins.create("map")) {
             Path pin = pins.resolve("counts");

@@ -19,9 +19,14 @@ import java.util.Optional;
 public final class BlocklistTable {
 
     private final BpfMap map;
+    private final RuleTables tables;
 
-    public BlocklistTable(BpfMap map) {
+    /** {@code tables} learns whether the blocklist is in use (the stage skips the lookup of an empty one). */
+    public BlocklistTable(BpfMap map, RuleTables tables) {
         this.map = map;
+        this.tables = tables;
+        // A blocklist pinned by an earlier run may hold entries already.
+        tables.blocklistInUse(!map.isEmpty());
     }
 
     public void block(Cidr cidr, Duration duration) {
@@ -33,10 +38,15 @@ public final class BlocklistTable {
             expires = System.nanoTime() + duration.toNanos();
         }
         map.update(key(cidr), BpfLayout.buffer(BpfLayout.BLOCK_ENTRY_SIZE).putLong(expires).putLong(0).array());
+        tables.blocklistInUse(true);
     }
 
     public boolean unblock(Cidr cidr) {
-        return map.delete(key(cidr));
+        boolean removed = map.delete(key(cidr));
+        if (removed && map.isEmpty()) {
+            tables.blocklistInUse(false);
+        }
+        return removed;
     }
 
     /** The entries in force; expired ones are deleted on the way. */
@@ -44,6 +54,7 @@ public final class BlocklistTable {
         long now = System.nanoTime();
         Instant wallNow = Instant.now();
         List<BlockedEntry> entries = new ArrayList<>();
+        boolean purged = false;
         for (byte[] key : map.keys()) {
             Optional<byte[]> value = map.lookup(key);
             if (value.isEmpty()) {
@@ -54,10 +65,14 @@ public final class BlocklistTable {
             long packets = entry.getLong();
             if (expires != 0 && expires <= now) {
                 map.delete(key);
+                purged = true;
                 continue;
             }
             entries.add(new BlockedEntry(cidr(key).toString(),
                     expires == 0 ? Optional.empty() : Optional.of(wallNow.plusNanos(expires - now)), packets));
+        }
+        if (purged && entries.isEmpty() && map.isEmpty()) {
+            tables.blocklistInUse(false);
         }
         return entries;
     }

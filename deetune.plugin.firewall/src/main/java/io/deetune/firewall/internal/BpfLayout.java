@@ -12,6 +12,9 @@ public final class BpfLayout {
 
     public static final int MAX_TUPLES = 64;
     public static final int BANKS = 2;
+    /** Bits of fw_active's value: the bank that judges packets, and whether the blocklist holds any entry. */
+    public static final int ACTIVE_BANK = BANKS - 1;
+    public static final int ACTIVE_BLOCKLIST = 2;
 
     public static final int PORT_ANY = 0;
     public static final int PORT_EXACT = 1;
@@ -20,20 +23,26 @@ public final class BpfLayout {
     public static final int DROP_BLOCKED = 0;
     public static final int DROP_MALFORMED = 1;
 
-    /** struct fw_rule_key. */
-    public static final int RULE_KEY_SIZE = 40;
-    /** struct fw_rule_value. */
-    public static final int RULE_VALUE_SIZE = 8;
-    /** struct fw_tuple. */
-    public static final int TUPLE_SIZE = 48;
-    /** struct fw_tuple_list. */
-    public static final int TUPLE_LIST_SIZE = 8 + MAX_TUPLES * TUPLE_SIZE;
-    /** struct fw_rule_set: rule_count, default_action, generation, v4, v6. */
-    public static final int RULE_SET_SIZE = 16 + 2 * TUPLE_LIST_SIZE;
-    public static final int RULE_SET_V4_OFFSET = 16;
-    public static final int RULE_SET_V6_OFFSET = 16 + TUPLE_LIST_SIZE;
+    /** struct fw_key_head, the start of both families' keys. */
+    public static final int KEY_HEAD_SIZE = 8;
+    /** struct fw_key4. */
+    public static final int KEY4_SIZE = KEY_HEAD_SIZE + 8;
+    /** struct fw_key6. */
+    public static final int KEY6_SIZE = KEY_HEAD_SIZE + 32;
     /** struct fw_rule_counter. */
     public static final int RULE_COUNTER_SIZE = 24;
+    /** struct fw_rule_value: rank, action, this CPU's counter. */
+    public static final int RULE_VALUE_SIZE = 8 + RULE_COUNTER_SIZE;
+    /** struct fw_tuple_shape. */
+    public static final int TUPLE_SHAPE_SIZE = 16;
+    /** struct fw_tuple4. */
+    public static final int TUPLE4_SIZE = TUPLE_SHAPE_SIZE + 8;
+    /** struct fw_tuple6. */
+    public static final int TUPLE6_SIZE = TUPLE_SHAPE_SIZE + 32;
+    /** struct fw_rule_set: rule_count, default_action, generation, v4_count, v6_count, v4[], v6[]. */
+    public static final int RULE_SET_V4_OFFSET = 24;
+    public static final int RULE_SET_V6_OFFSET = RULE_SET_V4_OFFSET + MAX_TUPLES * TUPLE4_SIZE;
+    public static final int RULE_SET_SIZE = RULE_SET_V6_OFFSET + MAX_TUPLES * TUPLE6_SIZE;
     /** struct fw_block_key. */
     public static final int BLOCK_KEY_SIZE = 20;
     /** struct fw_block_entry. */
@@ -50,14 +59,6 @@ public final class BpfLayout {
 
     static byte[] u32(int value) {
         return buffer(4).putInt(value).array();
-    }
-
-    /** An address in the 16 bytes of a key: IPv4 in the first 4. */
-    static void putAddress16(ByteBuffer out, byte[] address) {
-        out.put(address);
-        for (int i = address.length; i < 16; i++) {
-            out.put((byte) 0);
-        }
     }
 
     static void putNetworkShort(ByteBuffer out, int value) {

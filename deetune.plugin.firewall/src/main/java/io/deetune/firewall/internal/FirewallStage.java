@@ -163,7 +163,7 @@ public final class FirewallStage implements Stage, Blocklist {
     @Override
     public synchronized void loaded(StageMaps maps) {
         tables = new RuleTables(maps);
-        blocklist = new BlocklistTable(maps.map("fw_blocklist"));
+        blocklist = new BlocklistTable(maps.map("fw_blocklist"), tables);
         tables.install(RuleCompiler.compile(ruleSet));
         pendingBlocks.forEach(blocklist::block);
         pendingBlocks.clear();

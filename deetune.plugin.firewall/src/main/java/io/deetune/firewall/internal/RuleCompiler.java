@@ -20,16 +20,10 @@ public final class RuleCompiler {
 
     /** @throws RuleException when a family needs more tuples than the stage searches */
     public static CompiledRuleSet compile(RuleSet ruleSet) {
-        List<byte[]> keys = new ArrayList<>();
-        List<byte[]> values = new ArrayList<>();
-        byte[] v4 = new byte[BpfLayout.MAX_TUPLES * BpfLayout.TUPLE_SIZE];
-        byte[] v6 = new byte[BpfLayout.MAX_TUPLES * BpfLayout.TUPLE_SIZE];
-        int v4Count = compileFamily(ruleSet, false, keys, values, v4);
-        int v6Count = compileFamily(ruleSet, true, keys, values, v6);
-        return new CompiledRuleSet(ruleSet, v4Count, v6Count, keys, values, v4, v6);
+        return new CompiledRuleSet(ruleSet, compileFamily(ruleSet, false), compileFamily(ruleSet, true));
     }
 
-    private static int compileFamily(RuleSet ruleSet, boolean ipv6, List<byte[]> keys, List<byte[]> values, byte[] tuplesOut) {
+    private static CompiledRuleSet.Family compileFamily(RuleSet ruleSet, boolean ipv6) {
         // Insertion order = order of first (best) rank, since the rules come in rank order.
         Map<Tuple, List<Integer>> tuples = new LinkedHashMap<>();
         List<Rule> rules = ruleSet.rules();
@@ -44,7 +38,11 @@ public final class RuleCompiler {
                     + " rule shapes (combinations of prefix lengths, protocol given or not, port range, TCP flags mask);"
                     + " the stage searches at most " + BpfLayout.MAX_TUPLES + ": use fewer distinct prefix lengths or port ranges");
         }
-        ByteBuffer out = ByteBuffer.wrap(tuplesOut).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] encoded = new byte[tuples.size() * (ipv6 ? BpfLayout.TUPLE6_SIZE : BpfLayout.TUPLE4_SIZE)];
+        ByteBuffer out = ByteBuffer.wrap(encoded).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<byte[]> keys = new ArrayList<>();
+        List<Integer> ranks = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
         Set<KeyBytes> seen = new HashSet<>();
         int index = 0;
         for (Map.Entry<Tuple, List<Integer>> entry : tuples.entrySet()) {
@@ -56,12 +54,13 @@ public final class RuleCompiler {
                 // The same key twice means the same match: the better-ranked rule (seen first) shadows the other.
                 if (seen.add(new KeyBytes(key))) {
                     keys.add(key);
+                    ranks.add(rank);
                     values.add(BpfLayout.buffer(BpfLayout.RULE_VALUE_SIZE).putInt(rank).putInt(rule.action().ordinal()).array());
                 }
             }
             index++;
         }
-        return index;
+        return new CompiledRuleSet.Family(index, keys, ranks, values, encoded);
     }
 
     /** A rule key as a hash-set element. */

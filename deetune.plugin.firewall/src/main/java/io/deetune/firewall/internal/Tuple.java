@@ -29,24 +29,24 @@ record Tuple(boolean ipv6, int sourcePrefix, int destinationPrefix, boolean prot
         return range.any() ? BpfLayout.PORT_ANY : range.single() ? BpfLayout.PORT_EXACT : BpfLayout.PORT_RANGE;
     }
 
-    /** The key of {@code rule} in tuple number {@code index} (of its family) of the rule table. */
+    /** The key of {@code rule} in tuple number {@code index} of its family's rule table (struct fw_key4 or fw_key6). */
     byte[] key(Rule rule, int index) {
-        ByteBuffer key = BpfLayout.buffer(BpfLayout.RULE_KEY_SIZE);
-        key.putShort((short) (ipv6 ? index + BpfLayout.MAX_TUPLES : index));
+        int addressBytes = ipv6 ? 16 : 4;
+        ByteBuffer key = BpfLayout.buffer(ipv6 ? BpfLayout.KEY6_SIZE : BpfLayout.KEY4_SIZE);
+        key.put((byte) index);
         key.put((byte) (protocol ? rule.protocol() : 0));
         key.put((byte) rule.tcpFlags().value());
+        key.put((byte) 0);
         BpfLayout.putNetworkShort(key, sourcePortMode == BpfLayout.PORT_EXACT ? rule.sourcePort().low() : 0);
         BpfLayout.putNetworkShort(key, destinationPortMode == BpfLayout.PORT_EXACT ? rule.destinationPort().low() : 0);
-        BpfLayout.putAddress16(key, rule.source() == null ? new byte[ipv6 ? 16 : 4] : rule.source().address());
-        BpfLayout.putAddress16(key, rule.destination() == null ? new byte[ipv6 ? 16 : 4] : rule.destination().address());
+        key.put(rule.source() == null ? new byte[addressBytes] : rule.source().address());
+        key.put(rule.destination() == null ? new byte[addressBytes] : rule.destination().address());
         return key.array();
     }
 
-    /** struct fw_tuple. */
+    /** struct fw_tuple4 or fw_tuple6: the shape, then the prefix masks. */
     void encode(ByteBuffer out, int bestRank) {
         int bits = ipv6 ? 128 : 32;
-        BpfLayout.putAddress16(out, mask(bits, sourcePrefix));
-        BpfLayout.putAddress16(out, mask(bits, destinationPrefix));
         out.putShort((short) (sourcePorts == null ? 0 : sourcePorts.low()));
         out.putShort((short) (sourcePorts == null ? 0 : sourcePorts.high()));
         out.putShort((short) (destinationPorts == null ? 0 : destinationPorts.low()));
@@ -56,6 +56,8 @@ record Tuple(boolean ipv6, int sourcePrefix, int destinationPrefix, boolean prot
         out.put((byte) flagsMask);
         out.put((byte) sourcePortMode);
         out.put((byte) destinationPortMode);
+        out.put(mask(bits, sourcePrefix));
+        out.put(mask(bits, destinationPrefix));
     }
 
     private static byte[] mask(int bits, int prefix) {

@@ -4,6 +4,7 @@ import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.NetNs;
+import io.deetune.bpf.TcDirection;
 import io.deetune.bpf.XdpMode;
 import io.deetune.bpf.testing.Packets;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.Locale;
  * generate SIZE DIR                the traffic benchmark's rule set in three syntaxes: DIR/fw-SIZE.rules,
  *                                  DIR/ipt-SIZE.rules (iptables-restore), DIR/nft-SIZE.nft (nft -f)
  * attach NS IFNAME RULES PIN       loads the stage with RULES, attaches it to IFNAME in NS, pins the link at PIN
+ * attach-tc-drop NS IFNAME PIN     attaches the test program tc_drop (drops everything) to IFNAME's tcx ingress
  * </pre>
  */
 public final class FirewallBench {
@@ -35,6 +37,7 @@ public final class FirewallBench {
             case "inkernel" -> inKernel(Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray());
             case "generate" -> generate(Integer.parseInt(args[1]), Path.of(args[2]));
             case "attach" -> attach(args[1], args[2], Path.of(args[3]), Path.of(args[4]));
+            case "attach-tc-drop" -> attachTcDrop(args[1], args[2], Path.of(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -184,6 +187,14 @@ public final class FirewallBench {
         link.pin(pin);
         System.out.println("attached " + stage.tables.installed().ruleCount() + " rules to " + ifname + " in " + namespace);
         // Exit without closing: the pinned link keeps the program, and the program its maps.
+        System.exit(0);
+    }
+
+    /** The TC floor: a tcx ingress program that drops everything, pinned like the stage's link. */
+    private static void attachTcDrop(String namespace, String ifname, Path pin) {
+        BpfObject object = BpfObject.open(FirewallBench.class, "bpf/tc_drop.bpf.o").load();
+        BpfLink link = NetNs.get(namespace, () -> object.program("tc_drop").attachTcx(NetNs.ifindexHere(ifname, namespace), TcDirection.INGRESS));
+        link.pin(pin);
         System.exit(0);
     }
 }

@@ -32,7 +32,7 @@ final class LoadedStage implements AutoCloseable {
             }
         };
         tables = new RuleTables(maps);
-        blocklist = new BlocklistTable(maps.map("fw_blocklist"));
+        blocklist = new BlocklistTable(maps.map("fw_blocklist"), tables);
     }
 
     /** Compiles and installs {@code rules} (rules-file syntax) with {@code policy}; returns the rule set. */
