@@ -9,9 +9,6 @@
  */
 #define FW_MAX_TUPLES 64
 
-/* IPv6 extension headers walked before the upper-layer header is given up as unknown. */
-#define FW_MAX_EXT_HEADERS 4
-
 enum fw_action {
 	FW_ALLOW = 0,
 	FW_DENY = 1,

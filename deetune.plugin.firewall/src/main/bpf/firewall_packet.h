@@ -11,29 +11,14 @@
  *   ports and TCP flags are unknown, so only rules that match no port and no flag can match it (iptables does the
  *   same). Dropping the first fragment is enough to stop a fragmented datagram; the rest cannot be reassembled.
  * - IPv6 extension headers (hop-by-hop, routing, destination options, AH, fragment) are walked, at most
- *   FW_MAX_EXT_HEADERS of them; a longer chain leaves the L4 header unknown, as for a non-first fragment.
+ *   DEETUNE_IPV6_MAX_EXT of them (deetune/parsing.h); a longer chain leaves the L4 header unknown, as for a
+ *   non-first fragment.
  */
 #ifndef FIREWALL_PACKET_H
 #define FIREWALL_PACKET_H
 
 #include <deetune/parsing.h>
 #include "firewall_consts.h"
-
-#ifndef IPPROTO_HOPOPTS
-#define IPPROTO_HOPOPTS 0
-#endif
-#ifndef IPPROTO_ROUTING
-#define IPPROTO_ROUTING 43
-#endif
-#ifndef IPPROTO_FRAGMENT
-#define IPPROTO_FRAGMENT 44
-#endif
-#ifndef IPPROTO_ICMPV6
-#define IPPROTO_ICMPV6 58
-#endif
-#ifndef IPPROTO_DSTOPTS
-#define IPPROTO_DSTOPTS 60
-#endif
 
 enum fw_parse_result {
 	FW_PARSED,
@@ -53,61 +38,6 @@ struct fw_packet {
 	__u8 ipv6;
 	__u8 l4_known; /* 0: non-first fragment or unwalked extension chain: ports and flags unknown */
 };
-
-/* The generic shape of hop-by-hop, routing and destination options headers. */
-struct fw_ipv6_opt_hdr {
-	__u8 nexthdr;
-	__u8 hdrlen; /* in 8-byte units, not counting the first 8 bytes */
-};
-
-struct fw_ipv6_frag_hdr {
-	__u8 nexthdr;
-	__u8 reserved;
-	__be16 frag_off; /* offset in 8-byte units << 3, plus flags */
-	__be32 identification;
-};
-
-/* Skips IPv6 extension headers; *nexthdr ends as the upper-layer protocol. */
-static __always_inline int fw_skip_ipv6_ext(struct deetune_cursor *c, struct fw_packet *p, __u8 *nexthdr)
-{
-#pragma unroll
-	for (int i = 0; i < FW_MAX_EXT_HEADERS; i++) {
-		__u8 next = *nexthdr;
-
-		if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS) {
-			struct fw_ipv6_opt_hdr *h = c->pos;
-
-			if ((void *)(h + 1) > c->end)
-				return -1;
-			*nexthdr = h->nexthdr;
-			c->pos += (h->hdrlen + 1) * 8;
-		} else if (next == IPPROTO_AH) {
-			struct fw_ipv6_opt_hdr *h = c->pos;
-
-			if ((void *)(h + 1) > c->end)
-				return -1;
-			*nexthdr = h->nexthdr;
-			c->pos += (h->hdrlen + 2) * 4;
-		} else if (next == IPPROTO_FRAGMENT) {
-			struct fw_ipv6_frag_hdr *h = c->pos;
-
-			if ((void *)(h + 1) > c->end)
-				return -1;
-			*nexthdr = h->nexthdr;
-			c->pos = h + 1;
-			if (h->frag_off & bpf_htons(0xfff8)) {
-				p->l4_known = 0;
-				return 0;
-			}
-		} else {
-			return 0;
-		}
-	}
-	if (*nexthdr == IPPROTO_HOPOPTS || *nexthdr == IPPROTO_ROUTING || *nexthdr == IPPROTO_DSTOPTS ||
-	    *nexthdr == IPPROTO_AH || *nexthdr == IPPROTO_FRAGMENT)
-		p->l4_known = 0;
-	return 0;
-}
 
 /* Reads the L4 fields of a packet whose L4 header should be at the cursor. */
 static __always_inline int fw_parse_l4(struct deetune_cursor *c, struct fw_packet *p)
@@ -170,11 +100,17 @@ static __always_inline enum fw_parse_result fw_parse(struct xdp_md *ctx, struct 
 		__builtin_memcpy(p->src, &ip6->saddr, 16);
 		__builtin_memcpy(p->dst, &ip6->daddr, 16);
 		nexthdr = ip6->nexthdr;
-		if (fw_skip_ipv6_ext(&c, p, &nexthdr) < 0)
-			return FW_MALFORMED;
-		p->proto = nexthdr;
-		if (!p->l4_known)
+		switch (deetune_skip_ipv6_ext(&c, &nexthdr)) {
+		case DEETUNE_L4_AT_CURSOR:
+			p->proto = nexthdr;
+			break;
+		case DEETUNE_L4_UNKNOWN:
+			p->proto = nexthdr;
+			p->l4_known = 0;
 			return FW_PARSED;
+		default:
+			return FW_MALFORMED;
+		}
 	} else {
 		return FW_NOT_IP;
 	}

@@ -26,6 +26,25 @@
 #define ETH_P_8021AD 0x88A8
 #endif
 
+#ifndef IPPROTO_HOPOPTS
+#define IPPROTO_HOPOPTS 0
+#endif
+#ifndef IPPROTO_ROUTING
+#define IPPROTO_ROUTING 43
+#endif
+#ifndef IPPROTO_FRAGMENT
+#define IPPROTO_FRAGMENT 44
+#endif
+#ifndef IPPROTO_ICMPV6
+#define IPPROTO_ICMPV6 58
+#endif
+#ifndef IPPROTO_DSTOPTS
+#define IPPROTO_DSTOPTS 60
+#endif
+
+/* At most this many IPv6 extension headers are walked before the upper-layer header. */
+#define DEETUNE_IPV6_MAX_EXT 4
+
 /* At most this many stacked VLAN tags are skipped (QinQ needs two). */
 #define DEETUNE_VLAN_MAX_DEPTH 2
 
@@ -102,7 +121,7 @@ static __always_inline int deetune_ipv4_is_fragment(const struct iphdr *ip)
 	return (ip->frag_off & bpf_htons(0x3fff)) != 0;
 }
 
-/* Fixed IPv6 header; extension headers are not walked (next header is returned as is). */
+/* Fixed IPv6 header; deetune_skip_ipv6_ext walks the extension headers after it. */
 static __always_inline int deetune_parse_ipv6(struct deetune_cursor *c, struct ipv6hdr **ip6)
 {
 	struct ipv6hdr *h = c->pos;
@@ -112,6 +131,61 @@ static __always_inline int deetune_parse_ipv6(struct deetune_cursor *c, struct i
 	c->pos = h + 1;
 	*ip6 = h;
 	return 0;
+}
+
+/* The generic shape of hop-by-hop, routing, destination options and AH headers. */
+struct deetune_ipv6_opt_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen; /* 8-byte units beyond the first 8 (AH: 4-byte units beyond the first 8) */
+};
+
+struct deetune_ipv6_frag_hdr {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off; /* offset in 8-byte units << 3, plus flags */
+	__be32 identification;
+};
+
+enum deetune_ipv6_ext_result {
+	DEETUNE_L4_AT_CURSOR,	/* *nexthdr is the upper-layer protocol, its header starts at the cursor */
+	DEETUNE_L4_UNKNOWN,	/* a non-first fragment, or more than DEETUNE_IPV6_MAX_EXT extension headers */
+};
+
+/*
+ * Walks the IPv6 extension headers (hop-by-hop, routing, destination options, AH, fragment) that follow the fixed
+ * header; *nexthdr starts as the fixed header's next header. Returns a deetune_ipv6_ext_result, or -1 when an
+ * extension header is cut short.
+ */
+static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 *nexthdr)
+{
+#pragma unroll
+	for (int i = 0; i < DEETUNE_IPV6_MAX_EXT; i++) {
+		__u8 next = *nexthdr;
+
+		if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS || next == IPPROTO_AH) {
+			struct deetune_ipv6_opt_hdr *h = c->pos;
+
+			if ((void *)(h + 1) > c->end)
+				return -1;
+			*nexthdr = h->nexthdr;
+			c->pos += next == IPPROTO_AH ? (h->hdrlen + 2) * 4 : (h->hdrlen + 1) * 8;
+		} else if (next == IPPROTO_FRAGMENT) {
+			struct deetune_ipv6_frag_hdr *h = c->pos;
+
+			if ((void *)(h + 1) > c->end)
+				return -1;
+			*nexthdr = h->nexthdr;
+			c->pos = h + 1;
+			if (h->frag_off & bpf_htons(0xfff8))
+				return DEETUNE_L4_UNKNOWN;
+		} else {
+			return DEETUNE_L4_AT_CURSOR;
+		}
+	}
+	if (*nexthdr == IPPROTO_HOPOPTS || *nexthdr == IPPROTO_ROUTING || *nexthdr == IPPROTO_DSTOPTS ||
+	    *nexthdr == IPPROTO_AH || *nexthdr == IPPROTO_FRAGMENT)
+		return DEETUNE_L4_UNKNOWN;
+	return DEETUNE_L4_AT_CURSOR;
 }
 
 /* TCP header with options; rejects a data offset below 20 bytes. */

@@ -85,6 +85,33 @@ public final class Packets {
         return frame;
     }
 
+    /**
+     * The IPv6 frame with one 8-byte extension header inserted before its L4 header: hop-by-hop (0) or destination
+     * options (60) padded with a PadN option, or a fragment header (44) with the given offset (8-byte units) and
+     * more-fragments flag. The L4 checksum stays valid (the pseudo header does not change). The other accessors of
+     * this class expect frames without extension headers.
+     */
+    public static byte[] withIpv6Extension(byte[] frame, int type, int fragmentOffsetUnits, boolean moreFragments) {
+        if (!isIpv6(frame)) {
+            throw new IllegalArgumentException("not an IPv6 frame");
+        }
+        int at = 14 + 40;
+        byte[] f = new byte[frame.length + 8];
+        System.arraycopy(frame, 0, f, 0, at);
+        System.arraycopy(frame, at, f, at + 8, frame.length - at);
+        f[at] = frame[14 + 6]; // the extension header's next header: the L4 protocol
+        if (type == 44) {
+            putShort(f, at + 2, (fragmentOffsetUnits << 3) | (moreFragments ? 1 : 0));
+            putShort(f, at + 4, 0x1234);
+        } else {
+            f[at + 2] = 1; // PadN
+            f[at + 3] = 4;
+        }
+        f[14 + 6] = (byte) type;
+        putShort(f, 14 + 4, getShort(frame, 14 + 4) + 8);
+        return f;
+    }
+
     /** Offset of the L3 header (no VLAN tags in frames built here). */
     public static int l3Offset() {
         return 14;

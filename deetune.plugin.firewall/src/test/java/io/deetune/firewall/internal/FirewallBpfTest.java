@@ -185,6 +185,16 @@ class FirewallBpfTest {
     }
 
     @Test
+    void ipv6ExtensionHeadersAreWalkedToThePorts() {
+        stage.install("deny proto udp dport 80", Action.ALLOW);
+        for (int type : new int[] {0, 60}) { // hop-by-hop, destination options
+            byte[] frame = Packets.withIpv6Extension(packet(V6, "udp"), type, 0, false);
+            assertEquals(XDP_DROP, stage.verdict(frame), "extension header " + type);
+            assertEquals(XDP_DROP, stage.verdict(Arrays.copyOf(frame, 14 + 40 + 1)), "extension header " + type + " cut");
+        }
+    }
+
+    @Test
     void truncatedHeadersAreDropped() {
         stage.install("", Action.ALLOW);
         byte[] tcp4 = packet(V4, "tcp");

@@ -2,7 +2,6 @@ package io.deetune.firewall.internal;
 
 import io.deetune.bpf.testing.Packets;
 import java.net.InetAddress;
-import java.util.Arrays;
 
 /** Frames the shared builder (Packets) does not make: fragments, and a frame for given {@link PacketFields}. */
 final class Frames {
@@ -20,17 +19,7 @@ final class Frames {
 
     /** The IPv6 frame with a fragment header (offset in 8-byte units) inserted before its L4 header. */
     static byte[] fragment6(byte[] frame, int offsetUnits, boolean more) {
-        int protocol = Packets.protocol(frame);
-        byte[] l4 = Arrays.copyOfRange(frame, 14 + 40, frame.length);
-        byte[] withHeader = new byte[8 + l4.length];
-        System.arraycopy(l4, 0, withHeader, 8, l4.length);
-        byte[] f = Packets.frame(Packets.sourceAddress(frame), Packets.destinationAddress(frame), 44, withHeader);
-        // Packets.frame wrote a "checksum" into the fragment header: set the header's fields afterwards.
-        int at = 14 + 40;
-        f[at] = (byte) protocol;
-        f[at + 1] = 0;
-        Packets.putShort(f, at + 2, (offsetUnits << 3) | (more ? 1 : 0));
-        return f;
+        return Packets.withIpv6Extension(frame, 44, offsetUnits, more);
     }
 
     /** A frame with exactly these fields; a packet with unknown L4 becomes a non-first fragment. */
