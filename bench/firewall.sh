@@ -4,10 +4,10 @@
 # 1. In-kernel cost of the stage per rule-set size (BPF_PROG_TEST_RUN), next to the harness floor (an XDP program
 #    that only returns XDP_PASS), and rule-set load times (parse + compile + install).
 # 2. On a namespace testbed (generator ns -> veth -> receiver ns), the same trafgen traffic meets the same rule
-#    sets expressed three ways: DeeTune (XDP on the receiving veth), iptables (a linear chain in raw/PREROUTING,
-#    the earliest iptables hook) and nftables in its best form (one set, netdev ingress hook). Reported: drop rate
-#    per size, and at a fixed offered rate the CPU time per packet of the generator's processes and of ksoftirqd on
-#    its CPU (veth runs the receiving side in the sender's softirq, for all three filters); rx_cpu_ns subtracts the
+#    sets expressed three ways: DeeTune (the stage on the receiving veth, at XDP and at tcx ingress), iptables (a
+#    linear chain in raw/PREROUTING, the earliest iptables hook) and nftables in its best form (one set, netdev
+#    ingress hook). Reported: drop rate per size, and at a fixed offered rate the CPU time per packet of the
+#    generator's processes and of ksoftirqd on its CPU (veth runs the receiving side in the sender's softirq, for all three filters); rx_cpu_ns subtracts the
 #    same with a receiver that drops everything in XDP at no cost (test program xdp_drop), which also gives the
 #    generator's ceiling. The same with a bare tcx ingress drop program (test program tc_drop) is printed as a floor
 #    of the TC hook.
@@ -33,7 +33,7 @@ log() { printf '[bench firewall] %s\n' "$*" >&2; }
 
 # --- tools ---------------------------------------------------------------------------------------------------------
 source cnf/bin/packages.sh
-require_packages netsniff-ng iptables nftables ethtool iproute2
+require_packages netsniff-ng iptables nftables ethtool iproute2 bpftool python3
 
 # --- build ---------------------------------------------------------------------------------------------------------
 source bench/lib.sh
@@ -99,6 +99,11 @@ mkdir -p "$PIN_DIR"
 tx_packets() { ip netns exec "$GEN" cat /sys/class/net/veth-g/statistics/tx_packets; }
 drops_ceiling() { ip netns exec "$RX" ethtool -S veth-r | awk '/rx_queue_0_xdp_drops/ {print $2}'; }
 drops_deetune() { drops_ceiling; }
+# The tc-ingress stage counts its drops in its deetune_stats map (slot 0, per CPU, counter 2 = drop).
+drops_deetune_tc() {
+  bpftool -j map lookup pinned "$PIN_DIR/stats" key 0 0 0 0 |
+    python3 -c 'import json, sys; print(sum(v["value"]["packets"][2] for v in json.load(sys.stdin)["formatted"]["values"]))'
+}
 drops_iptables() { ip netns exec "$RX" iptables -t raw -nvxL PREROUTING | awk 'NR > 2 {sum += $1} END {print sum + 0}'; }
 drops_nft() { ip netns exec "$RX" nft list chain netdev deetune_bench ingress | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'; }
 
@@ -136,6 +141,7 @@ run_traffic() {
 setup() { # setup KIND SIZE
   case $1 in
     deetune) firewall_java attach "$RX" veth-r "$WORK/fw-$2.rules" "$PIN_DIR/link" >/dev/null ;;
+    deetune_tc) firewall_java attach-tc "$RX" veth-r "$WORK/fw-$2.rules" "$PIN_DIR/link" "$PIN_DIR/stats" >/dev/null ;;
     iptables) ip netns exec "$RX" iptables-restore <"$WORK/ipt-$2.rules" ;;
     nft) sed "s/@IFNAME@/veth-r/" "$WORK/nft-$2.nft" | ip netns exec "$RX" nft -f - ;;
   esac
@@ -143,6 +149,7 @@ setup() { # setup KIND SIZE
 teardown() {
   case $1 in
     deetune) rm -f "$PIN_DIR/link" ;;
+    deetune_tc) rm -f "$PIN_DIR/link" "$PIN_DIR/stats" ;;
     iptables) ip netns exec "$RX" iptables -t raw -F PREROUTING ;;
     nft) ip netns exec "$RX" nft delete table netdev deetune_bench ;;
   esac
@@ -179,13 +186,13 @@ log "ceiling: $CEILING pps; CPU per packet at $RATE pps with a free receiver: XD
 # rx_cpu_ns = cpu_ns - that: the receiving side's share. It favours nftables, whose path skips veth's own XDP path
 # (which the free receiver pays), so the ratio in the RESULT line uses the total cpu_ns.
 
-printf '%-8s %-9s %11s %11s %8s %10s %8s\n' size filter drop_pps offered_pps cpu_ns rx_cpu_ns setup_s | tee "$WORK/traffic.txt"
+printf '%-8s %-10s %11s %11s %8s %10s %8s\n' size filter drop_pps offered_pps cpu_ns rx_cpu_ns setup_s | tee "$WORK/traffic.txt"
 for size in $SIZES; do
   firewall_java generate "$size" "$WORK"
   declare -A DROPS=() OFFERS=() CPUS=() LOADS=()
   # Repetitions interleave the three filters, so that load from elsewhere on the machine spreads over all of them.
   for rep in $(seq "$REPEAT"); do
-    for kind in deetune nft iptables; do
+    for kind in deetune deetune_tc nft iptables; do
       t0=$(date +%s.%N)
       setup "$kind" "$size"
       LOADS[$kind]+=" $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')"
@@ -201,13 +208,13 @@ for size in $SIZES; do
       teardown "$kind"
     done
   done
-  for kind in deetune nft iptables; do
+  for kind in deetune deetune_tc nft iptables; do
     cpu="-" rx_cpu="-"
     if [ -n "${CPUS[$kind]:-}" ]; then
       cpu=$(median ${CPUS[$kind]}) rx_cpu=$((cpu - BASE_CPU))
     fi
     # shellcheck disable=SC2086
-    printf '%-8s %-9s %11s %11s %8s %10s %8s\n' "$size" "$kind" "$(median ${DROPS[$kind]})" "$(median ${OFFERS[$kind]})" \
+    printf '%-8s %-10s %11s %11s %8s %10s %8s\n' "$size" "$kind" "$(median ${DROPS[$kind]})" "$(median ${OFFERS[$kind]})" \
       "$cpu" "$rx_cpu" "$(median ${LOADS[$kind]})" | tee -a "$WORK/traffic.txt"
   done
   unset DROPS OFFERS CPUS LOADS
@@ -218,7 +225,14 @@ ratio() { if [ -n "$1" ] && [ -n "$2" ] && [ "$2" != "-" ] && [ "$1" != "-" ] &&
 REF=10000
 case " $SIZES " in *" 10000 "*) ;; *) REF=$(echo "$SIZES" | awk '{print $NF}') ;; esac
 echo "generator_ceiling_pps=$CEILING rate_for_cpu=$RATE base_cpu_ns=$BASE_CPU tcx_drop_cpu_ns=$TCX_CPU ref_size=$REF"
-echo "RESULT firewall drop_vs_iptables_10k=$(ratio "$(col $REF deetune 3)" "$(col $REF iptables 3)")" \
-  "drop_vs_nft_10k=$(ratio "$(col $REF deetune 3)" "$(col $REF nft 3)")" \
-  "cpu_vs_nft_10k=$(ratio "$(col $REF deetune 5)" "$(col $REF nft 5)")" \
+# The stage at both hooks; the RESULT line takes the hook a user of this kind of interface (veth: the kernel builds
+# the skb before XDP sees it) would attach it to: the one with less CPU per packet at the reference size.
+echo "xdp: drop_vs_iptables=$(ratio "$(col $REF deetune 3)" "$(col $REF iptables 3)") drop_vs_nft=$(ratio "$(col $REF deetune 3)" "$(col $REF nft 3)") cpu_vs_nft=$(ratio "$(col $REF deetune 5)" "$(col $REF nft 5)")"
+echo "tc-ingress: drop_vs_iptables=$(ratio "$(col $REF deetune_tc 3)" "$(col $REF iptables 3)") drop_vs_nft=$(ratio "$(col $REF deetune_tc 3)" "$(col $REF nft 3)") cpu_vs_nft=$(ratio "$(col $REF deetune_tc 5)" "$(col $REF nft 5)")"
+BEST=deetune
+if awk -v t="$(col $REF deetune_tc 5)" -v x="$(col $REF deetune 5)" 'BEGIN {exit !(t + 0 > 0 && t + 0 < x + 0)}'; then BEST=deetune_tc; fi
+echo "hook of the RESULT line: $([ "$BEST" = deetune ] && echo xdp || echo tc-ingress)"
+echo "RESULT firewall drop_vs_iptables_10k=$(ratio "$(col $REF $BEST 3)" "$(col $REF iptables 3)")" \
+  "drop_vs_nft_10k=$(ratio "$(col $REF $BEST 3)" "$(col $REF nft 3)")" \
+  "cpu_vs_nft_10k=$(ratio "$(col $REF $BEST 5)" "$(col $REF nft 5)")" \
   "ns_10=$(ns_of 10 || true) ns_100k=$(ns_of 100000 || true)"

@@ -68,13 +68,13 @@ static __always_inline int fw_parse_l4(struct deetune_cursor *c, struct fw_packe
 	return 0;
 }
 
-static __always_inline enum fw_parse_result fw_parse(struct xdp_md *ctx, struct fw_packet *p)
+static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end, struct fw_packet *p)
 {
 	struct deetune_cursor c;
 	struct ethhdr *eth;
 	__be16 proto;
 
-	deetune_cursor_init(&c, (void *)(long)ctx->data, (void *)(long)ctx->data_end);
+	deetune_cursor_init(&c, data, data_end);
 	if (deetune_parse_eth(&c, &eth, &proto) < 0)
 		return FW_NOT_IP; /* shorter than an Ethernet header: not ours to judge */
 	p->l4_known = 1;

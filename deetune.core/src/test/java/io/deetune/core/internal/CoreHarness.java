@@ -32,8 +32,17 @@ public final class CoreHarness implements AutoCloseable {
         engine.configure(PipelineSpec.of(name, "xdp", xdpMode, interfaces));
     }
 
+    /** A pipeline of {@code hook} ({@code xdp}, {@code tc-ingress}, {@code tc-egress}) on the interfaces. */
+    public void pipeline(String name, Hook hook, String... interfaces) {
+        engine.configure(PipelineSpec.of(name, hook.id(), "auto", interfaces));
+    }
+
     public void stageAdded(String name, int priority, Stage stage) {
-        engine.stageAdded(new StageRegistration(name, priority, Hook.XDP, stage, 1));
+        stageAdded(name, priority, Hook.XDP, stage);
+    }
+
+    public void stageAdded(String name, int priority, Hook hook, Stage stage) {
+        engine.stageAdded(new StageRegistration(name, priority, hook, stage, 1));
     }
 
     /** A stage bundle stopping: {@code uninstalled} removes it for good, else it is an update within the grace time. */

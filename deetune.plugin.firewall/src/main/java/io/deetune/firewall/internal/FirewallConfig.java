@@ -17,4 +17,11 @@ public @interface FirewallConfig {
     @AttributeDefinition(name = "Default policy", description = "What happens to an IP packet no rule matches.",
             options = {@Option(label = "allow", value = "allow"), @Option(label = "deny", value = "deny")})
     String default_policy() default "allow";
+
+    @AttributeDefinition(name = "Hook",
+            description = "Where the stage runs: xdp (default; the earliest point on a real NIC) or tc-ingress (cheaper"
+                    + " where XDP gets an skb the kernel already built: veth, generic XDP). It joins the pipelines of that"
+                    + " hook; same rules, blocklist and counters.",
+            options = {@Option(label = "xdp", value = "xdp"), @Option(label = "tc-ingress", value = "tc-ingress")})
+    String deetune_stage_hook() default "xdp";
 }

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The firewall stage: contributes firewall.bpf.o to the XDP pipelines, keeps the rules (from the rules file and from
+ * The firewall stage: contributes firewall.bpf.o to the XDP pipelines (or firewall_tc.bpf.o to the tc-ingress ones,
+ * configured by {@code deetune.stage.hook}), keeps the rules (from the rules file and from
  * commands) and the default policy, and installs every accepted change atomically. A rule set with any error is
  * refused whole; the one in force stays.
  */
@@ -39,9 +40,11 @@ public final class FirewallStage implements Stage, Blocklist {
 
     public static final String PID = "io.deetune.firewall";
     static final String OBJECT = "bpf/firewall.bpf.o";
+    /** The same stage for the tc-ingress hook (firewall_tc.bpf.c). */
+    static final String TC_OBJECT = "bpf/firewall_tc.bpf.o";
     private static final Logger LOG = LoggerFactory.getLogger(FirewallStage.class);
 
-    private final byte[] object;
+    private volatile byte[] object;
     private final ScheduledExecutorService fileWatch = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("deetune-firewall-rules").daemon(true).factory());
     private Path rulesFile;
@@ -59,7 +62,6 @@ public final class FirewallStage implements Stage, Blocklist {
 
     @Activate
     public FirewallStage(FirewallConfig config) {
-        this.object = Stage.bundleResource(FirewallStage.class, OBJECT);
         configure(config);
         fileWatch.scheduleWithFixedDelay(this::checkRulesFile, 1, 1, TimeUnit.SECONDS);
     }
@@ -76,6 +78,10 @@ public final class FirewallStage implements Stage, Blocklist {
 
     /** Applies a configuration; a bad one is logged and leaves the rule set in force. */
     private synchronized void configure(FirewallConfig config) {
+        // The object follows the hook whatever happens to the rules: the core loads it into the pipelines of the
+        // hook this configuration gives the service (an unknown hook is refused by the core, named in its log).
+        object = Stage.bundleResource(FirewallStage.class,
+                "tc-ingress".equals(config.deetune_stage_hook().trim()) ? TC_OBJECT : OBJECT);
         try {
             Action newPolicy;
             try {

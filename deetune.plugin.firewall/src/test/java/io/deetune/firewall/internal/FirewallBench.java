@@ -23,6 +23,7 @@ import java.util.Locale;
  * generate SIZE DIR                the traffic benchmark's rule set in three syntaxes: DIR/fw-SIZE.rules,
  *                                  DIR/ipt-SIZE.rules (iptables-restore), DIR/nft-SIZE.nft (nft -f)
  * attach NS IFNAME RULES PIN       loads the stage with RULES, attaches it to IFNAME in NS, pins the link at PIN
+ * attach-tc NS IFNAME RULES PIN STATS   the same with the tc-ingress object (tcx), its deetune_stats map pinned at STATS
  * attach-tc-drop NS IFNAME PIN     attaches the test program tc_drop (drops everything) to IFNAME's tcx ingress
  * </pre>
  */
@@ -37,6 +38,7 @@ public final class FirewallBench {
             case "inkernel" -> inKernel(Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray());
             case "generate" -> generate(Integer.parseInt(args[1]), Path.of(args[2]));
             case "attach" -> attach(args[1], args[2], Path.of(args[3]), Path.of(args[4]));
+            case "attach-tc" -> attachTc(args[1], args[2], Path.of(args[3]), Path.of(args[4]), Path.of(args[5]));
             case "attach-tc-drop" -> attachTcDrop(args[1], args[2], Path.of(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
@@ -187,6 +189,17 @@ public final class FirewallBench {
         link.pin(pin);
         System.out.println("attached " + stage.tables.installed().ruleCount() + " rules to " + ifname + " in " + namespace);
         // Exit without closing: the pinned link keeps the program, and the program its maps.
+        System.exit(0);
+    }
+
+    /** The stage at tcx ingress; its drops are counted in deetune_stats (slot 0), which the script reads with bpftool. */
+    private static void attachTc(String namespace, String ifname, Path rules, Path pin, Path statsPin) throws IOException {
+        LoadedStage stage = new LoadedStage(FirewallStage.TC_OBJECT);
+        stage.install(Files.readString(rules), Action.ALLOW);
+        BpfLink link = NetNs.get(namespace, () -> stage.program.attachTcx(NetNs.ifindexHere(ifname, namespace), TcDirection.INGRESS));
+        link.pin(pin);
+        stage.object.map("deetune_stats").pin(statsPin);
+        System.out.println("attached " + stage.tables.installed().ruleCount() + " rules to " + ifname + " (tcx ingress) in " + namespace);
         System.exit(0);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.deetune.bpf.testing.NetLab;
 import io.deetune.bpf.testing.TestPins;
 import io.deetune.bpf.testing.UdpTraffic;
+import io.deetune.core.api.Hook;
 import io.deetune.core.internal.CoreHarness;
 import java.lang.annotation.Annotation;
 import org.junit.jupiter.api.AfterEach;
@@ -41,10 +42,15 @@ class FirewallPipelineTest {
     }
 
     private static FirewallStage firewall() {
+        return firewall("xdp");
+    }
+
+    private static FirewallStage firewall(String hook) {
         return new FirewallStage(new FirewallConfig() {
             @Override public Class<? extends Annotation> annotationType() { return FirewallConfig.class; }
             @Override public String rules_file() { return ""; }
             @Override public String default_policy() { return "allow"; }
+            @Override public String deetune_stage_hook() { return hook; }
         });
     }
 
@@ -112,6 +118,26 @@ class FirewallPipelineTest {
         } finally {
             first.deactivate();
             second.deactivate();
+        }
+    }
+
+    @Test
+    void atTcIngressTheSameStageJudgesTheSameTraffic() throws Exception {
+        core.pipeline("fwtc", Hook.TC_INGRESS, hosts.server() + ":veth-s");
+        FirewallStage firewall = firewall("tc-ingress");
+        current = firewall;
+        try {
+            firewall.addRule("deny proto udp dport 7301");
+            core.stageAdded("firewall", 200, Hook.TC_INGRESS, firewall);
+            assertTrue(core.get("fwtc").orElseThrow().chain().stream().anyMatch(s -> s.name().equals("firewall")),
+                    core.get("fwtc").toString());
+            assertEquals(0, delivered(7301, 100), "denied by the rule at tc ingress");
+            assertEquals(100, delivered(7302, 100), "allowed: continues to the kernel");
+            assertEquals(100, firewall.counters().getFirst().packets(), "the rule counted its hits: " + counters());
+            firewall.block(hosts.clientAddress() + "/32");
+            assertEquals(0, deliveredWhileBlocked(firewall, 7302, 50), "blocked source");
+        } finally {
+            firewall.deactivate();
         }
     }
 }

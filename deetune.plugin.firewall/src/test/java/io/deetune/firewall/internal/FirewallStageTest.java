@@ -29,6 +29,7 @@ class FirewallStageTest {
             @Override public Class<? extends Annotation> annotationType() { return FirewallConfig.class; }
             @Override public String rules_file() { return rules == null ? "" : rules.toString(); }
             @Override public String default_policy() { return policy; }
+            @Override public String deetune_stage_hook() { return "xdp"; }
         };
     }
 

@@ -22,7 +22,12 @@ final class LoadedStage implements AutoCloseable {
     final BlocklistTable blocklist;
 
     LoadedStage() {
-        object = BpfObject.open(LoadedStage.class, FirewallStage.OBJECT).load();
+        this(FirewallStage.OBJECT);
+    }
+
+    /** {@code resource}: {@link FirewallStage#OBJECT} (XDP) or {@link FirewallStage#TC_OBJECT} (tc). */
+    LoadedStage(String resource) {
+        object = BpfObject.open(LoadedStage.class, resource).load();
         program = object.program("firewall");
         maps = new StageMaps() {
             @Override public String stage() { return "firewall"; }
@@ -42,7 +47,10 @@ final class LoadedStage implements AutoCloseable {
         return set;
     }
 
-    /** The stage's verdict on one frame: XDP_PASS (allowed; end of an empty chain) or XDP_DROP. */
+    /**
+     * The stage's verdict on one frame: XDP_PASS (allowed; end of an empty chain) or XDP_DROP; for the tc object
+     * TC_ACT_OK (0) or TC_ACT_SHOT (2).
+     */
     int verdict(byte[] frame) {
         return program.testRun(frame).retval();
     }

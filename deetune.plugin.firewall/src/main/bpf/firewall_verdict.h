@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
+/*
+ * The firewall's decision, shared by its two entry programs (firewall.bpf.c at XDP, firewall_tc.bpf.c at tc
+ * ingress): drop packets from blocklisted sources, then judge every IP packet by the highest-priority matching rule
+ * of the active rule set (or the default policy).
+ */
+#ifndef FIREWALL_VERDICT_H
+#define FIREWALL_VERDICT_H
+
+#include "firewall_classify.h"
+
+static __always_inline void fw_count_drop(__u32 reason)
+{
+	__u64 *count = bpf_map_lookup_elem(&fw_drops, &reason);
+
+	if (count)
+		(*count)++;
+}
+
+/* Blocked entries are checked before the rules: one longest-prefix lookup, O(prefix length), when any exists. */
+static __always_inline int fw_blocked(const struct fw_packet *p)
+{
+	struct fw_block_key key = { .prefixlen = 128 };
+	struct fw_block_entry *entry;
+
+	if (p->ipv6) {
+		__builtin_memcpy(key.addr, p->src, 16);
+	} else {
+		key.addr[10] = 0xff;
+		key.addr[11] = 0xff;
+		__builtin_memcpy(&key.addr[12], &p->src[0], 4);
+	}
+	entry = bpf_map_lookup_elem(&fw_blocklist, &key);
+	if (!entry)
+		return 0;
+	if (entry->expires_ns && bpf_ktime_get_ns() >= entry->expires_ns)
+		return 0; /* expired: the control plane removes it lazily */
+	__sync_fetch_and_add(&entry->packets, 1);
+	return 1;
+}
+
+/* Counts a hit in this CPU's counters (of the matching key, or of the default policy). */
+static __always_inline void fw_count(struct fw_rule_counter *counter, __u64 bytes)
+{
+	/* This CPU's own copy: no other CPU writes it, no atomic needed. */
+	counter->packets++;
+	counter->bytes += bytes;
+	/* The coarse clock is a plain read, the precise one a clock source access: a hit time needs no better than a tick. */
+	counter->last_hit_ns = bpf_ktime_get_coarse_ns();
+}
+
+/* What the firewall decides for a frame, whatever the hook: continue the chain or drop. */
+enum fw_outcome {
+	FW_CONTINUE,
+	FW_DROP,
+};
+
+/* Judges the frame in [data, data_end) (Ethernet first); bytes is its length for the counters. */
+static __always_inline enum fw_outcome fw_judge(void *data, void *data_end, __u64 bytes)
+{
+	struct fw_packet packet = {};
+	struct fw_verdict verdict;
+	struct fw_rule_set *set;
+	struct fw_rule_counter *counter;
+	__u32 zero = 0, state, bank, *active;
+
+	switch (fw_parse(data, data_end, &packet)) {
+	case FW_NOT_IP:
+		return FW_CONTINUE;
+	case FW_MALFORMED:
+		fw_count_drop(FW_DROP_MALFORMED);
+		return FW_DROP;
+	default:
+		break;
+	}
+
+	/* Read fw_active once: the whole decision uses one rule set. */
+	active = bpf_map_lookup_elem(&fw_active, &zero);
+	if (!active)
+		return FW_CONTINUE;
+	state = *active;
+
+	if ((state & FW_ACTIVE_BLOCKLIST) && fw_blocked(&packet)) {
+		fw_count_drop(FW_DROP_BLOCKED);
+		return FW_DROP;
+	}
+
+	bank = state & FW_ACTIVE_BANK;
+	set = bpf_map_lookup_elem(&fw_sets, &bank);
+	if (!set)
+		return FW_CONTINUE;
+
+	fw_classify(&packet, set, bank, &verdict);
+	counter = verdict.value ? &verdict.value->counter : bpf_map_lookup_elem(&fw_defaults, &bank);
+	if (counter)
+		fw_count(counter, bytes);
+
+	return verdict.action == FW_DENY ? FW_DROP : FW_CONTINUE;
+}
+
+#endif /* FIREWALL_VERDICT_H */

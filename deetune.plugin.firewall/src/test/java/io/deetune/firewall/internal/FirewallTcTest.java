@@ -1,0 +1,58 @@
+package io.deetune.firewall.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.deetune.bpf.testing.Packets;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tc-ingress object (firewall_tc.bpf.c) runs the same decision as the XDP one (firewall_verdict.h); these
+ * BPF_PROG_TEST_RUN checks make sure its entry program wires it up: verdicts, counters, blocklist, malformed frames.
+ * FirewallBpfTest covers the decision itself in full through the XDP object.
+ */
+class FirewallTcTest {
+
+    private static final int TC_ACT_OK = 0;
+    private static final int TC_ACT_SHOT = 2;
+
+    private LoadedStage stage;
+
+    @BeforeEach
+    void load() {
+        stage = new LoadedStage(FirewallStage.TC_OBJECT);
+    }
+
+    @AfterEach
+    void close() {
+        stage.close();
+    }
+
+    @Test
+    void rulesBlocklistAndMalformedFramesGiveTcVerdicts() {
+        byte[] ssh = Packets.tcp("192.0.2.10", 40000, "198.51.100.20", 22, Packets.TCP_SYN, new byte[0]);
+        byte[] dns6 = Packets.udp("2001:db8::10", 40000, "2001:db8::20", 53, new byte[8]);
+        stage.install("deny proto tcp dport 22 src 192.0.2.0/24\nallow proto udp dport 53", Action.DENY);
+
+        assertEquals(TC_ACT_SHOT, stage.verdict(ssh), "denied by the first rule");
+        assertEquals(TC_ACT_OK, stage.verdict(dns6), "allowed: continues (end of an empty chain)");
+        assertEquals(TC_ACT_SHOT, stage.verdict(Packets.udp("2001:db8::10", 40000, "2001:db8::20", 54, new byte[8])),
+                "default policy");
+        assertEquals(1, stage.tables.counters().getFirst().packets());
+        assertEquals(ssh.length, stage.tables.counters().getFirst().bytes(), "bytes: the skb's length");
+
+        stage.install("", Action.ALLOW);
+        stage.blocklist.block(Cidr.parse("2001:db8::/64"), null);
+        assertEquals(TC_ACT_SHOT, stage.verdict(dns6), "blocklisted source");
+        assertEquals(TC_ACT_OK, stage.verdict(ssh));
+        assertEquals(TC_ACT_SHOT, stage.verdict(Arrays.copyOf(ssh, 14 + 20 + 10)), "TCP header cut: malformed");
+        byte[] arp = Arrays.copyOf(ssh, 60);
+        Packets.putShort(arp, 12, 0x0806);
+        assertEquals(TC_ACT_OK, stage.verdict(arp), "not IP: not judged");
+        assertArrayEquals(new long[] {1, 1}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
+                stage.tables.drops(BpfLayout.DROP_BLOCKED)});
+    }
+}
