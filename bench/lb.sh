@@ -3,7 +3,8 @@
 # nftables DNAT load balancing, plus the ceiling (client straight to one backend through the LB's plain routing),
 # on one namespace testbed: client ns -> LB ns -> three backend ns running nginx. Two loads from the client: wrk
 # keep-alive requests (req/s, p50, p99) and wrk with 'Connection: close' (new connections/s), each with the CPU time
-# the whole machine spent per request or connection (which separates targets that all reach the ceiling). Also the stage's
+# the whole machine spent per request or connection (which separates targets that all reach the ceiling), and the
+# p99 of keep-alive requests at one fixed rate for all (hey -q; LB_BENCH_FIXED_RATE, 20000 req/s). Also the stage's
 # in-kernel ns/packet (BPF_PROG_TEST_RUN). Ends with one RESULT line (DeeTune divided by the peer).
 #
 # Environment: LB_BENCH_SECONDS (default 5) per run, LB_BENCH_ROUNDS (3; the table shows medians),
@@ -14,6 +15,8 @@ cd "$ROOT"
 SECONDS_PER_RUN=${LB_BENCH_SECONDS:-5}
 ROUNDS=${LB_BENCH_ROUNDS:-3}
 CONNECTIONS=${LB_BENCH_CONNECTIONS:-32}
+# wrk runs every target flat out, so its p99 compares targets at different rates; hey adds one at the same rate.
+FIXED_RATE=${LB_BENCH_FIXED_RATE:-20000}
 MODULE=deetune.plugin.lb
 WORK=$(mktemp -d /tmp/deetune-lb-bench.XXXXXX)
 TAG=$(printf '%04x' $((RANDOM % 65536)))
@@ -31,7 +34,7 @@ log() { printf '[bench lb] %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { log "run as root (namespaces, XDP)"; exit 1; }
 
 source cnf/bin/packages.sh
-require_packages nginx haproxy wrk nftables ethtool
+require_packages nginx haproxy wrk hey nftables ethtool
 
 LB_PID=""
 cleanup() {
@@ -178,7 +181,7 @@ per_unit_us() { # ticks units: CPU microseconds per unit (request or connection)
 wrk_count() { awk '/requests in/ {print $1}' <<<"$1"; }
 
 # Each metric collects one value per round; the table shows the median (the machine is shared, runs are noisy).
-declare -A RPS P50 P99 CPS ERRS DROPS CPU_REQ SI_REQ CPU_CONN
+declare -A RPS P50 P99 CPS ERRS DROPS CPU_REQ SI_REQ CPU_CONN P99_FIXED
 run_wrk() { # name url
   local name=$1 url=$2 out before rps p50 p99 cps drops_now t0 t1 requests
   before=$(drops)
@@ -200,9 +203,11 @@ run_wrk() { # name url
   CPU_CONN[$name]+=" $(per_unit_us $((t1[0] - t0[0])) "${requests:-0}")"
   cps=$(awk '/Requests\/sec/ {print $2}' <<<"$out"); cps=${cps:-0}
   ERRS[$name]+=$(awk '/Non-2xx|Socket errors|unable to connect/ {printf "%s ", $0}' <<<"$out")
+  out=$(ip netns exec "$NS_CLIENT" hey -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q $((FIXED_RATE / CONNECTIONS)) "$url" 2>&1 || true)
+  P99_FIXED[$name]+=" $(awk '/ 99% in / {printf "%.3f", $3 * 1000}' <<<"$out")"
   drops_now=$(( $(drops) - before ))
   RPS[$name]+=" $rps" P50[$name]+=" $p50" P99[$name]+=" $p99" CPS[$name]+=" $cps" DROPS[$name]+=" $drops_now"
-  log "$(printf 'round %s %-18s %10s req/s  p50 %7s ms  p99 %7s ms  %10s conn/s  %s veth drops  CPU %s us/req (softirq %s), %s us/conn' "$round" "$name" "$rps" "$p50" "$p99" "$cps" "$drops_now" "${CPU_REQ[$name]##* }" "${SI_REQ[$name]##* }" "${CPU_CONN[$name]##* }")"
+  log "$(printf 'round %s %-18s %10s req/s  p50 %7s ms  p99 %7s ms (at %s req/s: %s ms)  %10s conn/s  %s veth drops  CPU %s us/req (softirq %s), %s us/conn' "$round" "$name" "$rps" "$p50" "$p99" "$FIXED_RATE" "${P99_FIXED[$name]##* }" "$cps" "$drops_now" "${CPU_REQ[$name]##* }" "${SI_REQ[$name]##* }" "${CPU_CONN[$name]##* }")"
 }
 
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -223,6 +228,7 @@ done
 for name in direct deetune-redirect deetune-pass haproxy nftables; do
   RPS[$name]=$(median "${RPS[$name]}") P50[$name]=$(median "${P50[$name]}") P99[$name]=$(median "${P99[$name]}")
   CPS[$name]=$(median "${CPS[$name]}") DROPS[$name]=$(median "${DROPS[$name]}")
+  P99_FIXED[$name]=$(median "${P99_FIXED[$name]}")
   CPU_REQ[$name]=$(median "${CPU_REQ[$name]}") SI_REQ[$name]=$(median "${SI_REQ[$name]}") CPU_CONN[$name]=$(median "${CPU_CONN[$name]}")
   [ -z "${ERRS[$name]:-}" ] || log "$name: ${ERRS[$name]}"
 done
@@ -231,10 +237,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else pri
 
 echo "## Load balancer (bench/lb.sh, $(date -u +%Y-%m-%d), wrk 1 thread, $CONNECTIONS connections, median of $ROUNDS rounds of ${SECONDS_PER_RUN}s, 3 nginx backends)"
 echo
-echo "| target | keep-alive req/s | p50 ms | p99 ms | new connections/s | veth drops per round | CPU µs/request (softirq) | CPU µs/connection |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| target | keep-alive req/s | p50 ms | p99 ms | p99 ms at $FIXED_RATE req/s (hey) | new connections/s | veth drops per round | CPU µs/request (softirq) | CPU µs/connection |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for name in direct deetune-redirect deetune-pass haproxy nftables; do
-  echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${CPS[$name]} | ${DROPS[$name]} | ${CPU_REQ[$name]} (${SI_REQ[$name]}) | ${CPU_CONN[$name]} |"
+  echo "| $name | ${RPS[$name]} | ${P50[$name]} | ${P99[$name]} | ${P99_FIXED[$name]} | ${CPS[$name]} | ${DROPS[$name]} | ${CPU_REQ[$name]} (${SI_REQ[$name]}) | ${CPU_CONN[$name]} |"
 done
 echo
 echo "CPU: the whole machine's busy time (user, system, irq, softirq) during the measured run, per request or"
