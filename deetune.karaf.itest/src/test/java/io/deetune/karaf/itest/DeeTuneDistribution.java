@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
@@ -107,10 +106,8 @@ public final class DeeTuneDistribution {
         for (int attempt = 0; attempt < 50 && pipelinesPinned(root); attempt++) {
             Thread.sleep(100);
         }
-        try (Stream<Path> pins = Files.exists(root) ? Files.walk(root) : Stream.empty()) {
-            for (Path pin : pins.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(pin);
-            }
+        try {
+            KarafProcess.deleteTree(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the test pins under " + PIN_ROOT, e);
         }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -180,13 +181,14 @@ final class KarafProcess implements AutoCloseable {
         }
     }
 
+    /** Deletes a folder and everything below it (files, or pins in bpffs); nothing if it does not exist. */
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
         try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
         }
     }

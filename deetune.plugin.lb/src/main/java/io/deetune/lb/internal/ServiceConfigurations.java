@@ -59,7 +59,7 @@ public final class ServiceConfigurations {
                 }
                 existing.get().update(properties);
             } else if (etc != null) {
-                writeFile(Path.of(etc, FACTORY_PID + "-" + service.name() + ".cfg"), service);
+                writeFile(file(etc, service.name()), service);
             } else {
                 Configuration created = configurationAdmin.getFactoryConfiguration(FACTORY_PID, service.name(), "?");
                 created.update(new Hashtable<>(properties(service)));
@@ -67,6 +67,11 @@ public final class ServiceConfigurations {
         } catch (IOException e) {
             throw new UncheckedIOException("service '" + service.name() + "' changed, but saving its configuration failed", e);
         }
+    }
+
+    /** Karaf's file of a service: {@code etc/io.deetune.lb.service-<name>.cfg}. */
+    private static Path file(String etc, String name) {
+        return Path.of(etc, FACTORY_PID + "-" + name + ".cfg");
     }
 
     /** Writes a new .cfg file whole, then renames it into place, so File Install never reads half of it. */
@@ -78,14 +83,20 @@ public final class ServiceConfigurations {
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Deletes the service's configuration (in Karaf, File Install deletes its file); false if it had none. */
+    /**
+     * Deletes the service's configuration (in Karaf, File Install deletes its file) and, in Karaf, the file named
+     * after the service: File Install may not have made a configuration of a file {@link #save} just wrote. False if
+     * there was neither.
+     */
     public boolean delete(String name) {
         try {
             Optional<Configuration> configuration = find(name);
             if (configuration.isPresent()) {
                 configuration.get().delete();
             }
-            return configuration.isPresent();
+            String etc = System.getProperty("karaf.etc");
+            boolean file = etc != null && Files.deleteIfExists(file(etc, name));
+            return configuration.isPresent() || file;
         } catch (IOException e) {
             throw new UncheckedIOException("service '" + name + "' removed, but deleting its configuration failed", e);
         }
