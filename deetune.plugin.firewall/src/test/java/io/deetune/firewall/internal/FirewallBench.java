@@ -37,8 +37,8 @@ public final class FirewallBench {
         switch (args[0]) {
             case "inkernel" -> inKernel(Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray());
             case "generate" -> generate(Integer.parseInt(args[1]), Path.of(args[2]));
-            case "attach" -> attach(args[1], args[2], Path.of(args[3]), Path.of(args[4]));
-            case "attach-tc" -> attachTc(args[1], args[2], Path.of(args[3]), Path.of(args[4]), Path.of(args[5]));
+            case "attach" -> attach(false, args[1], args[2], Path.of(args[3]), Path.of(args[4]), null);
+            case "attach-tc" -> attach(true, args[1], args[2], Path.of(args[3]), Path.of(args[4]), Path.of(args[5]));
             case "attach-tc-drop" -> attachTcDrop(args[1], args[2], Path.of(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
@@ -182,24 +182,25 @@ public final class FirewallBench {
 
     // ---- attach for the traffic benchmark ----
 
-    private static void attach(String namespace, String ifname, Path rules, Path pin) throws IOException {
-        LoadedStage stage = new LoadedStage();
+    /**
+     * Loads the stage, the XDP object or with {@code tc} the tc one, with RULES, attaches it to IFNAME in NS (native
+     * XDP or tcx ingress) and pins the link at PIN. The tc stage's drops are counted in its deetune_stats map (slot 0),
+     * pinned at {@code statsPin} for the script to read with bpftool (XDP drops are in the veth's own statistics).
+     */
+    private static void attach(boolean tc, String namespace, String ifname, Path rules, Path pin, Path statsPin) throws IOException {
+        LoadedStage stage = new LoadedStage(tc ? FirewallStage.TC_OBJECT : FirewallStage.OBJECT);
         stage.install(Files.readString(rules), Action.ALLOW);
-        BpfLink link = NetNs.get(namespace, () -> stage.program.attachXdp(NetNs.ifindexHere(ifname, namespace), XdpMode.NATIVE));
+        BpfLink link = NetNs.get(namespace, () -> {
+            int ifindex = NetNs.ifindexHere(ifname, namespace);
+            return tc ? stage.program.attachTcx(ifindex, TcDirection.INGRESS) : stage.program.attachXdp(ifindex, XdpMode.NATIVE);
+        });
         link.pin(pin);
-        System.out.println("attached " + stage.tables.installed().ruleCount() + " rules to " + ifname + " in " + namespace);
+        if (statsPin != null) {
+            stage.object.map("deetune_stats").pin(statsPin);
+        }
+        System.out.println("attached " + stage.tables.installed().ruleCount() + " rules to " + ifname + " (" + (tc ? "tcx ingress" : "xdp")
+                + ") in " + namespace);
         // Exit without closing: the pinned link keeps the program, and the program its maps.
-        System.exit(0);
-    }
-
-    /** The stage at tcx ingress; its drops are counted in deetune_stats (slot 0), which the script reads with bpftool. */
-    private static void attachTc(String namespace, String ifname, Path rules, Path pin, Path statsPin) throws IOException {
-        LoadedStage stage = new LoadedStage(FirewallStage.TC_OBJECT);
-        stage.install(Files.readString(rules), Action.ALLOW);
-        BpfLink link = NetNs.get(namespace, () -> stage.program.attachTcx(NetNs.ifindexHere(ifname, namespace), TcDirection.INGRESS));
-        link.pin(pin);
-        stage.object.map("deetune_stats").pin(statsPin);
-        System.out.println("attached " + stage.tables.installed().ruleCount() + " rules to " + ifname + " (tcx ingress) in " + namespace);
         System.exit(0);
     }
 
