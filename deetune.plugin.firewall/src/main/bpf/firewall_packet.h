@@ -102,6 +102,7 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 		nexthdr = ip6->nexthdr;
 		switch (deetune_skip_ipv6_ext(&c, &nexthdr)) {
 		case DEETUNE_L4_AT_CURSOR:
+		case DEETUNE_L4_AT_CURSOR_FRAGMENT: /* the first fragment carries the ports: rules can judge it */
 			p->proto = nexthdr;
 			break;
 		case DEETUNE_L4_UNKNOWN:

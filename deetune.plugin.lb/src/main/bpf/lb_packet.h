@@ -58,6 +58,35 @@ static __always_inline int lb_parse_l4(struct deetune_cursor *c, __u8 proto, str
 	return 0;
 }
 
+/* Longest Ethernet header the parser takes (with its VLAN tags): bounds the IPv6 header's offset for the walker. */
+#define LB_MAX_L3_OFFSET (sizeof(struct ethhdr) + DEETUNE_VLAN_MAX_DEPTH * sizeof(struct deetune_vlan_hdr))
+/* Past this offset an L4 header is not looked for (as many extension headers as the walker takes fit well below). */
+#define LB_MAX_L4_OFFSET 1024
+
+/*
+ * Where the L4 header of the IPv6 packet whose fixed header starts at ip6_offset begins: (next header << 16) |
+ * offset from the frame's start, or -1 (a fragment, cut short, too many extension headers). A global function, so
+ * the verifier checks the walk through the extension headers once and the caller goes on from one state: inlined,
+ * every way through those headers was a path of its own through the whole stage, past the verifier's limit.
+ */
+__noinline int lb_ipv6_l4_locate(struct xdp_md *ctx, __u32 ip6_offset)
+{
+	void *data = (void *)(long)ctx->data;
+	struct deetune_cursor c;
+	struct ipv6hdr *ip6;
+	__u8 nexthdr;
+
+	if (ip6_offset > LB_MAX_L3_OFFSET)
+		return -1;
+	deetune_cursor_init(&c, data + ip6_offset, (void *)(long)ctx->data_end);
+	if (deetune_parse_ipv6(&c, &ip6) < 0)
+		return -1;
+	nexthdr = ip6->nexthdr;
+	if (deetune_skip_ipv6_ext(&c, &nexthdr) != DEETUNE_L4_AT_CURSOR)
+		return -1;
+	return (int)nexthdr << 16 | (int)(c.pos - data);
+}
+
 /* Fills pkt from the frame; -1 when it is not an unfragmented TCP or UDP packet over IPv4/IPv6 (or too short). */
 static __always_inline int lb_parse(struct xdp_md *ctx, struct lb_packet *pkt)
 {
@@ -84,15 +113,25 @@ static __always_inline int lb_parse(struct xdp_md *ctx, struct lb_packet *pkt)
 	}
 	if (proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6;
+		__u32 l4_offset;
+		int located;
 
-		/* Extension headers are not walked: a flow with them continues the chain untouched. */
 		if (deetune_parse_ipv6(&c, &ip6) < 0)
 			return -1;
 		pkt->ip6 = ip6;
 		pkt->flow.family = LB_FAMILY_IPV6;
 		__builtin_memcpy(pkt->flow.src, &ip6->saddr, 16);
 		__builtin_memcpy(pkt->flow.dst, &ip6->daddr, 16);
-		return lb_parse_l4(&c, ip6->nexthdr, pkt);
+		if (ip6->nexthdr == IPPROTO_TCP || ip6->nexthdr == IPPROTO_UDP)
+			return lb_parse_l4(&c, ip6->nexthdr, pkt);
+		located = lb_ipv6_l4_locate(ctx, (void *)ip6 - data);
+		if (located < 0)
+			return -1;
+		l4_offset = located & 0xffff;
+		if (l4_offset > LB_MAX_L4_OFFSET)
+			return -1;
+		c.pos = data + l4_offset;
+		return lb_parse_l4(&c, located >> 16, pkt);
 	}
 	return -1;
 }

@@ -148,6 +148,7 @@ struct deetune_ipv6_frag_hdr {
 
 enum deetune_ipv6_ext_result {
 	DEETUNE_L4_AT_CURSOR,	/* *nexthdr is the upper-layer protocol, its header starts at the cursor */
+	DEETUNE_L4_AT_CURSOR_FRAGMENT, /* the same, in the first fragment of a fragmented packet */
 	DEETUNE_L4_UNKNOWN,	/* a non-first fragment, or more than DEETUNE_IPV6_MAX_EXT extension headers */
 };
 
@@ -158,6 +159,8 @@ enum deetune_ipv6_ext_result {
  */
 static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 *nexthdr)
 {
+	int fragment = 0;
+
 #pragma unroll
 	for (int i = 0; i < DEETUNE_IPV6_MAX_EXT; i++) {
 		__u8 next = *nexthdr;
@@ -178,14 +181,15 @@ static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 
 			c->pos = h + 1;
 			if (h->frag_off & bpf_htons(0xfff8))
 				return DEETUNE_L4_UNKNOWN;
+			fragment = 1;
 		} else {
-			return DEETUNE_L4_AT_CURSOR;
+			return fragment ? DEETUNE_L4_AT_CURSOR_FRAGMENT : DEETUNE_L4_AT_CURSOR;
 		}
 	}
 	if (*nexthdr == IPPROTO_HOPOPTS || *nexthdr == IPPROTO_ROUTING || *nexthdr == IPPROTO_DSTOPTS ||
 	    *nexthdr == IPPROTO_AH || *nexthdr == IPPROTO_FRAGMENT)
 		return DEETUNE_L4_UNKNOWN;
-	return DEETUNE_L4_AT_CURSOR;
+	return fragment ? DEETUNE_L4_AT_CURSOR_FRAGMENT : DEETUNE_L4_AT_CURSOR;
 }
 
 /* TCP header with options; rejects a data offset below 20 bytes. */

@@ -112,6 +112,23 @@ public final class Packets {
         return f;
     }
 
+    /**
+     * The inverse of {@link #withIpv6Extension}: the frame without the 8-byte extension header after the fixed IPv6
+     * header, so that the other accessors can read a frame that carried one.
+     */
+    public static byte[] withoutIpv6Extension(byte[] frame) {
+        if (!isIpv6(frame)) {
+            throw new IllegalArgumentException("not an IPv6 frame");
+        }
+        int at = 14 + 40;
+        byte[] f = new byte[frame.length - 8];
+        System.arraycopy(frame, 0, f, 0, at);
+        System.arraycopy(frame, at + 8, f, at, frame.length - at - 8);
+        f[14 + 6] = frame[at];
+        putShort(f, 14 + 4, getShort(frame, 14 + 4) - 8);
+        return f;
+    }
+
     /** Offset of the L3 header (no VLAN tags in frames built here). */
     public static int l3Offset() {
         return 14;

@@ -159,6 +159,48 @@ class LbDataPlaneTest {
     }
 
     @Test
+    void ipv6WithExtensionHeadersIsBalancedAndFragmentsAreLeftAlone() {
+        engine.putService(service("web6", "fd00::100", 443, Protocol.TCP, Algorithm.ROUND_ROBIN, List.of("fd00:1::1", "fd00:1::2")));
+        int hopByHop = 0;
+        int destinationOptions = 60;
+        int fragmentHeader = 44;
+        for (int type : new int[] {hopByHop, destinationOptions}) {
+            byte[] syn = Packets.withIpv6Extension(Packets.tcp("fd00:9::1", 50100 + type, "fd00::100", 443, TCP_SYN, new byte[5]), type, 0, false);
+            TestRunResult forward = run(syn);
+            assertEquals(TestRunResult.XDP_PASS, forward.retval());
+            assertEquals(syn.length, forward.output().length, "the extension header stays in place");
+            byte[] out = Packets.withoutIpv6Extension(forward.output());
+            assertEquals(8080, Packets.destinationPort(out), "extension header " + type);
+            assertTrue(Packets.l4ChecksumOk(out), "TCP checksum after the rewrite, extension header " + type);
+            String backend = Packets.destinationAddress(out).getHostAddress();
+
+            byte[] reply = Packets.withIpv6Extension(Packets.tcp(backend, 8080, "fd00:9::1", 50100 + type, TCP_SYN | TCP_ACK, new byte[0]), type, 0, false);
+            byte[] back = Packets.withoutIpv6Extension(run(reply).output());
+            assertEquals(ip("fd00::100"), Packets.sourceAddress(back));
+            assertEquals(443, Packets.sourcePort(back));
+            assertTrue(Packets.l4ChecksumOk(back), "reply checksum, extension header " + type);
+        }
+        int flows = engine.flows(null).size();
+        // A fragmented packet's later fragments carry no ports, so none of its fragments is balanced.
+        byte[] first = Packets.withIpv6Extension(Packets.tcp("fd00:9::1", 50200, "fd00::100", 443, TCP_SYN, new byte[5]), fragmentHeader, 0, true);
+        byte[] later = Packets.withIpv6Extension(Packets.tcp("fd00:9::1", 50201, "fd00::100", 443, TCP_SYN, new byte[5]), fragmentHeader, 3, false);
+        for (byte[] fragment : List.of(first, later)) {
+            TestRunResult result = run(fragment);
+            assertEquals(TestRunResult.XDP_PASS, result.retval());
+            assertArrayEquals(fragment, result.output());
+        }
+        // Every truncation of a frame with an extension header, down to the Ethernet header.
+        byte[] good = Packets.withIpv6Extension(Packets.tcp("fd00:9::1", 50300, "fd00::100", 443, TCP_SYN, new byte[0]), hopByHop, 0, false);
+        for (int length = 14; length < good.length; length++) {
+            byte[] cut = java.util.Arrays.copyOf(good, length);
+            TestRunResult result = run(cut);
+            assertEquals(TestRunResult.XDP_PASS, result.retval(), "length " + length);
+            assertArrayEquals(cut, result.output(), "a truncated frame is not rewritten, length " + length);
+        }
+        assertEquals(flows, engine.flows(null).size(), "no flow was created by a fragment");
+    }
+
+    @Test
     void sourceNatRewritesBothAddressesBothWaysWithAPortPerFlow() {
         VirtualService plain = service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, List.of("10.1.0.1"));
         engine.putService(new VirtualService(plain.name(), plain.vip(), plain.port(), plain.protocol(), plain.algorithm(),
