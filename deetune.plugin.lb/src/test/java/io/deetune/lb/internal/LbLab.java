@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The load balancer testbed: client ns -- LB ns -- three backend ns (one veth each), the LB routing between them.
@@ -124,9 +125,18 @@ final class LbLab implements AutoCloseable {
         return get(source, VIP, port);
     }
 
+    /**
+     * Client ports, each used once per run. The servers close first and keep TIME_WAIT; a port the kernel handed out
+     * again could meet its own TIME_WAIT at the backend that served it before, whose answer (an ACK, then the
+     * client's RST) closes the new flow, and the SYN retransmitted a second later is balanced as a new flow: seen
+     * as 101/100/99 in an "exactly even" round-robin test.
+     */
+    private static final AtomicInteger NEXT_CLIENT_PORT = new AtomicInteger();
+
     static String get(String source, String vip, int port) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(InetAddress.ofLiteral(source), 0));
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.ofLiteral(source), 20000 + NEXT_CLIENT_PORT.getAndIncrement() % 40000));
             socket.connect(new InetSocketAddress(InetAddress.ofLiteral(vip), port), 5000);
             socket.setSoTimeout(5000);
             socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
