@@ -24,7 +24,17 @@ struct lb_packet {
 	__u32 length;			/* frame bytes, for the counters */
 	__u8 tcp_flags;			/* 0 for UDP */
 	__u8 tagged;			/* a VLAN tag sits between Ethernet and IP */
+	__u8 csum_partial;		/* tc: the L4 checksum is left for the segmentation to complete (GSO) */
+	__u32 csum_complete_diff;	/* tc: what the rewrite changed in a whole-packet checksum (CHECKSUM_COMPLETE) */
+	__u32 egress_ifindex;		/* LB_REDIRECT: the interface to send it out of */
 };
+
+#ifndef LB_HOOK_TC
+#define LB_HOOK_TC 0
+#endif
+#ifndef LB_CTX
+#error "the entry program defines LB_CTX, its context type, before including the stage"
+#endif
 
 #define LB_TCP_FIN 0x01
 #define LB_TCP_SYN 0x02
@@ -69,7 +79,7 @@ static __always_inline int lb_parse_l4(struct deetune_cursor *c, __u8 proto, str
  * the verifier checks the walk through the extension headers once and the caller goes on from one state: inlined,
  * every way through those headers was a path of its own through the whole stage, past the verifier's limit.
  */
-__noinline int lb_ipv6_l4_locate(struct xdp_md *ctx, __u32 ip6_offset)
+__noinline int lb_ipv6_l4_locate(LB_CTX *ctx, __u32 ip6_offset)
 {
 	void *data = (void *)(long)ctx->data;
 	struct deetune_cursor c;
@@ -88,7 +98,7 @@ __noinline int lb_ipv6_l4_locate(struct xdp_md *ctx, __u32 ip6_offset)
 }
 
 /* Fills pkt from the frame; -1 when it is not an unfragmented TCP or UDP packet over IPv4/IPv6 (or too short). */
-static __always_inline int lb_parse(struct xdp_md *ctx, struct lb_packet *pkt)
+static __always_inline int lb_parse(LB_CTX *ctx, struct lb_packet *pkt)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -99,7 +109,6 @@ static __always_inline int lb_parse(struct xdp_md *ctx, struct lb_packet *pkt)
 	if (deetune_parse_eth(&c, &pkt->eth, &proto) < 0)
 		return -1;
 	pkt->tagged = c.pos != (void *)(pkt->eth + 1);
-	pkt->length = data_end - data;
 	if (proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *ip;
 
@@ -136,10 +145,54 @@ static __always_inline int lb_parse(struct xdp_md *ctx, struct lb_packet *pkt)
 	return -1;
 }
 
-/* Updates the L4 checksum for a changed address (pseudo header) and port; UDP keeps "no checksum" (IPv4). */
+/* One's complement sum of 32-bit words, as the kernel keeps skb->csum. */
+static __always_inline __u32 lb_csum_add32(__u32 sum, __u32 word)
+{
+	sum += word;
+	return sum + (sum < word);
+}
+
+/*
+ * tc only: records a 16-bit word of the packet changing from old to new, for a checksum the receiving device
+ * computed over the whole packet (CHECKSUM_COMPLETE); the entry hands the sum to bpf_csum_update.
+ */
+static __always_inline void lb_csum_complete_change(struct lb_packet *pkt, __be16 old, __be16 new)
+{
+	if (LB_HOOK_TC)
+		pkt->csum_complete_diff = lb_csum_add32(lb_csum_add32(pkt->csum_complete_diff, (__u16)~old), new);
+}
+
+/*
+ * Updates the L4 checksum for a changed address (pseudo header) and port; UDP keeps "no checksum" (IPv4).
+ * For a whole-packet checksum (tc, CHECKSUM_COMPLETE) the sum of an L4 segment with a valid checksum is minus its
+ * pseudo header's, so the net change is the address's alone, and none at all over IPv6, whose header has no
+ * checksum of its own to cancel the address change out.
+ */
 static __always_inline void lb_l4_csum_update(struct lb_packet *pkt, const __be32 old_addr[4], const __be32 new_addr[4],
 					      __be16 old_port, __be16 new_port)
 {
+	if (pkt->csum_partial) {
+		/*
+		 * The field holds the pseudo header's sum, not complemented, and the segmentation adds the data
+		 * (ports included) later: update the complement, for the addresses only.
+		 */
+		*pkt->l4_csum = ~*pkt->l4_csum;
+		if (pkt->ip4)
+			deetune_csum_replace4(pkt->l4_csum, old_addr[0], new_addr[0]);
+		else
+			deetune_csum_replace16(pkt->l4_csum, old_addr, new_addr);
+		*pkt->l4_csum = ~*pkt->l4_csum;
+		return;
+	}
+	if (pkt->ip4) {
+		if (pkt->flow.proto == IPPROTO_UDP && *pkt->l4_csum == 0) {
+			lb_csum_complete_change(pkt, old_port, new_port);
+		} else {
+			/* Minus the address's change (its two 16-bit halves): new to old. */
+			lb_csum_complete_change(pkt, new_addr[0], old_addr[0]);
+			lb_csum_complete_change(pkt, new_addr[0] >> 16, old_addr[0] >> 16);
+		}
+	}
 	if (pkt->flow.proto == IPPROTO_UDP && pkt->ip4) {
 		deetune_udp4_csum_replace4(pkt->l4_csum, old_addr[0], new_addr[0]);
 		deetune_udp4_csum_replace2(pkt->l4_csum, old_port, new_port);

@@ -92,6 +92,15 @@ public final class BpfProgram implements AutoCloseable {
      * output packet and the average run time per repetition in ns.
      */
     public TestRunResult testRun(byte[] packet, int repeat) {
+        return testRun(packet, null, repeat);
+    }
+
+    /**
+     * Runs the program {@code repeat} times over {@code packet} with {@code context} as the program's context
+     * ({@code struct __sk_buff} for TC programs: the kernel takes mark, priority, cb, gso_segs, gso_size and a few
+     * more from it and wants the rest zero), or the kernel's default context when {@code context} is null.
+     */
+    public TestRunResult testRun(byte[] packet, byte[] context, int repeat) {
         if (packet.length < 14) {
             throw new IllegalArgumentException("test packet has " + packet.length + " bytes; at least an Ethernet header (14) is needed");
         }
@@ -106,6 +115,10 @@ public final class BpfProgram implements AutoCloseable {
             opts.set(JAVA_INT, 24, packet.length);
             opts.set(JAVA_INT, 28, outCapacity);
             opts.set(JAVA_INT, 60, Math.max(1, repeat));
+            if (context != null) {
+                opts.set(ValueLayout.ADDRESS, 32, arena.allocateFrom(ValueLayout.JAVA_BYTE, context));
+                opts.set(JAVA_INT, 48, context.length);
+            }
             Native.call(Libbpf.PROG_TEST_RUN_OPTS, fd, opts).checkInt("test run of program '" + name + "'");
             int outLength = opts.get(JAVA_INT, 28);
             int retval = opts.get(JAVA_INT, 56);

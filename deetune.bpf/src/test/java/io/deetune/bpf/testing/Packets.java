@@ -168,15 +168,34 @@ public final class Packets {
 
     private static int l4Sum(byte[] frame) {
         int l4 = l4Offset(frame);
-        int length = frame.length - l4;
+        return checksum(frame, l4, frame.length - l4, pseudoHeaderSum(frame));
+    }
+
+    private static long pseudoHeaderSum(byte[] frame) {
+        int length = frame.length - l4Offset(frame);
         int protocol = protocol(frame);
-        long pseudo = 0;
         if (isIpv6(frame)) {
-            pseudo = sumWords(frame, 14 + 8, 32) + length + protocol;
-        } else if (protocol != PROTO_ICMP) {
-            pseudo = sumWords(frame, 14 + 12, 8) + length + protocol;
+            return sumWords(frame, 14 + 8, 32) + length + protocol;
         }
-        return checksum(frame, l4, length, pseudo);
+        return protocol == PROTO_ICMP ? 0 : sumWords(frame, 14 + 12, 8) + length + protocol;
+    }
+
+    /**
+     * What a sender with checksum offload leaves in the TCP/UDP checksum field for the device or the segmentation
+     * to complete (CHECKSUM_PARTIAL): the pseudo header's sum, folded and not complemented.
+     */
+    public static int partialChecksum(byte[] frame) {
+        return ~checksum(frame, 0, 0, pseudoHeaderSum(frame)) & 0xffff;
+    }
+
+    /** Writes {@link #partialChecksum} into the frame's TCP/UDP checksum field. */
+    public static void setPartialChecksum(byte[] frame) {
+        putShort(frame, checksumOffset(frame), partialChecksum(frame));
+    }
+
+    /** The frame's TCP/UDP checksum field. */
+    public static int l4ChecksumField(byte[] frame) {
+        return getShort(frame, checksumOffset(frame));
     }
 
     /** True if the IPv4 header checksum of the frame is right (always true for IPv6, which has none). */

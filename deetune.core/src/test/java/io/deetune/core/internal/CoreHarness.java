@@ -47,7 +47,11 @@ public final class CoreHarness implements AutoCloseable {
 
     /** A stage bundle stopping: {@code uninstalled} removes it for good, else it is an update within the grace time. */
     public void stageRemoved(String name, int priority, Stage stage, boolean uninstalled) {
-        engine.stageRemoved(new StageRegistration(name, priority, Hook.XDP, stage, 1), uninstalled);
+        stageRemoved(name, priority, Hook.XDP, stage, uninstalled);
+    }
+
+    public void stageRemoved(String name, int priority, Hook hook, Stage stage, boolean uninstalled) {
+        engine.stageRemoved(new StageRegistration(name, priority, hook, stage, 1), uninstalled);
     }
 
     public Optional<PipelineInfo> get(String name) {

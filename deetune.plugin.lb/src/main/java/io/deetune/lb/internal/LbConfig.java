@@ -14,13 +14,20 @@ public @interface LbConfig {
     String namespace() default "";
 
     @AttributeDefinition(name = "Forwarding", options = {
-            @Option(value = "redirect", label = "XDP_REDIRECT after a FIB lookup, the kernel where no route or neighbour is known"),
-            @Option(value = "pass", label = "XDP_PASS: the kernel routes every rewritten packet")},
+            @Option(value = "redirect", label = "Redirect after a FIB lookup, the kernel where no route or neighbour is known"),
+            @Option(value = "pass", label = "Pass: the kernel routes every rewritten packet")},
             description = "How rewritten packets leave; applies when the stage is next loaded.")
     String forwarding() default "redirect";
 
     @AttributeDefinition(name = "Connection table size", description = "Flows the LRU connection table holds; applies when the stage is next loaded.")
     int flowTableSize() default 262144;
+
+    @AttributeDefinition(name = "Hook",
+            description = "Where the stage runs: xdp (default; the earliest point on a real NIC) or tc-ingress (cheaper"
+                    + " where XDP gets an skb the kernel already built: veth, generic XDP). It joins the pipelines of that"
+                    + " hook; same services, flows and counters.",
+            options = {@Option(label = "xdp", value = "xdp"), @Option(label = "tc-ingress", value = "tc-ingress")})
+    String deetune_stage_hook() default "xdp";
 
     @AttributeDefinition(name = "TCP idle timeout (s)")
     int tcpIdleSeconds() default 300;

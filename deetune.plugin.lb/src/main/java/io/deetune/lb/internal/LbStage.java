@@ -1,6 +1,7 @@
 package io.deetune.lb.internal;
 
 import io.deetune.bpf.BpfObject;
+import io.deetune.core.api.Hook;
 import io.deetune.core.api.Stage;
 import io.deetune.core.api.StageMaps;
 import io.deetune.lb.Backend;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The load balancer stage: gives the core its eBPF object (XDP, priority 400: after ids, firewall and rate
- * limiting), and is the {@link LoadBalancer} service that commands, configuration files and other bundles use.
+ * limiting; lb_tc.bpf.o for the tc-ingress pipelines when {@code deetune.stage.hook} says so), and is the
+ * {@link LoadBalancer} service that commands, configuration files and other bundles use.
  */
 @Component(service = {Stage.class, LoadBalancer.class}, configurationPid = "io.deetune.lb",
         property = {Stage.NAME + "=lb", Stage.PRIORITY + ":Integer=400", Stage.HOOK + "=xdp"})
@@ -42,6 +44,9 @@ public final class LbStage implements Stage, LoadBalancer {
     private static final Logger LOG = LoggerFactory.getLogger(LbStage.class);
     static final String OBJECT = "bpf/lb.bpf.o";
     static final String PROGRAM = "lb_xdp";
+    /** The same stage for the tc-ingress hook (lb_tc.bpf.c). */
+    static final String TC_OBJECT = "bpf/lb_tc.bpf.o";
+    static final String TC_PROGRAM = "lb_tc";
     /** Topics of the OSGi events posted when a backend's health changes. */
     public static final String TOPIC_BACKEND_DOWN = "io/deetune/lb/backend/DOWN";
     public static final String TOPIC_BACKEND_UP = "io/deetune/lb/backend/UP";
@@ -126,14 +131,19 @@ public final class LbStage implements Stage, LoadBalancer {
 
     // --- Stage ---
 
+    /** Whether the configuration puts the stage at tc ingress (the core places it by the same property). */
+    private boolean atTc() {
+        return Hook.TC_INGRESS.id().equals(config.deetune_stage_hook().trim());
+    }
+
     @Override
     public byte[] object() {
-        return Stage.bundleResource(LbStage.class, OBJECT);
+        return Stage.bundleResource(LbStage.class, atTc() ? TC_OBJECT : OBJECT);
     }
 
     @Override
     public String program() {
-        return PROGRAM;
+        return atTc() ? TC_PROGRAM : PROGRAM;
     }
 
     @Override

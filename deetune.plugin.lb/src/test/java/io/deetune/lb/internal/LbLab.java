@@ -5,8 +5,10 @@ import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.NetNs;
+import io.deetune.bpf.TcDirection;
 import io.deetune.bpf.XdpMode;
 import io.deetune.bpf.testing.NetLab;
+import io.deetune.core.api.Hook;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -80,11 +82,18 @@ final class LbLab implements AutoCloseable {
         lab.exec(ns, "sysctl", "-qw", "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0");
     }
 
-    /** Attaches the stage's program to every LB interface (native XDP on veth). */
+    /** Attaches the stage's XDP program to every LB interface (native XDP on veth). */
     void attach(BpfObject object) {
-        BpfProgram program = object.program("lb_xdp");
+        attach(object, Hook.XDP);
+    }
+
+    /** Attaches the stage's program of {@code hook} (native XDP, or tcx ingress) to every LB interface. */
+    void attach(BpfObject object, Hook hook) {
+        BpfProgram program = object.program(LbObjects.program(hook));
         for (String ifname : lbInterfaces) {
-            links.add(NetNs.get(lb, () -> program.attachXdp(NetNs.ifindexHere(ifname, lb), XdpMode.NATIVE)));
+            links.add(NetNs.get(lb, () -> hook == Hook.TC_INGRESS
+                    ? program.attachTcx(NetNs.ifindexHere(ifname, lb), TcDirection.INGRESS)
+                    : program.attachXdp(NetNs.ifindexHere(ifname, lb), XdpMode.NATIVE)));
         }
     }
 
@@ -129,7 +138,8 @@ final class LbLab implements AutoCloseable {
      * Client ports, each used once per run. The servers close first and keep TIME_WAIT; a port the kernel handed out
      * again could meet its own TIME_WAIT at the backend that served it before, whose answer (an ACK, then the
      * client's RST) closes the new flow, and the SYN retransmitted a second later is balanced as a new flow: seen
-     * as 101/100/99 in an "exactly even" round-robin test.
+     * as 101/100/99 in an "exactly even" round-robin test. 40,000 ports before one comes round again: tests keep
+     * their load steady so that a run of the module stays well below that.
      */
     private static final AtomicInteger NEXT_CLIENT_PORT = new AtomicInteger();
 

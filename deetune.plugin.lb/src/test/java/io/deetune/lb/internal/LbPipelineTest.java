@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.NetNs;
 import io.deetune.bpf.testing.TestPins;
+import io.deetune.core.api.Hook;
 import io.deetune.core.api.StageInfo;
 import io.deetune.core.internal.CoreHarness;
 import io.deetune.lb.Algorithm;
@@ -25,8 +26,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The stage inside the core's real pipeline (dispatcher -> lb) on the LB namespace's interfaces: balancing works,
@@ -48,7 +50,11 @@ class LbPipelineTest {
         }
         pins = TestPins.create("lbpipe");
         core = new CoreHarness(pins.dir());
-        core.pipeline("lb", "native", lab.lbInterfaces.stream().map(ifname -> lab.lb + ":" + ifname).toArray(String[]::new));
+    }
+
+    /** The pipeline "lb" of {@code hook} on the LB's interfaces (attached, or adopted from the pins). */
+    private void pipeline(Hook hook) {
+        core.pipeline("lb", hook, lab.lbInterfaces.stream().map(ifname -> lab.lb + ":" + ifname).toArray(String[]::new));
     }
 
     @AfterEach
@@ -59,8 +65,8 @@ class LbPipelineTest {
         lab.close();
     }
 
-    private LbStage stage() {
-        LbStage stage = new LbStage(LbStageTest.config(LbConfig.class, Map.of("namespace", lab.lb)));
+    private LbStage stage(Hook hook) {
+        LbStage stage = new LbStage(LbStageTest.config(LbConfig.class, Map.of("namespace", lab.lb, "deetune_stage_hook", hook.id())));
         List<Backend> backends = lab.backendAddresses.stream().map(a -> new Backend(InetAddress.ofLiteral(a), LbLab.BACKEND_PORT, 1)).toList();
         stage.putService(new VirtualService("web", InetAddress.ofLiteral(LbLab.VIP), 80, Protocol.TCP, Algorithm.ROUND_ROBIN, backends, HealthCheck.NONE));
         return stage;
@@ -109,10 +115,13 @@ class LbPipelineTest {
         });
     }
 
-    @Test
-    void aLongLivedConnectionSurvivesAStageUpdateAndACoreRestart() throws Exception {
-        LbStage first = stage();
-        core.stageAdded("lb", 400, first);
+    @ParameterizedTest
+    @ValueSource(strings = {"xdp", "tc-ingress"})
+    void aLongLivedConnectionSurvivesAStageUpdateAndACoreRestart(String hookName) throws Exception {
+        Hook hook = Hook.parse(hookName);
+        pipeline(hook);
+        LbStage first = stage(hook);
+        core.stageAdded("lb", 400, hook, first);
         List<String> chain = core.get("lb").orElseThrow().chain().stream().map(StageInfo::name).toList();
         assertEquals(List.of("dispatcher", "lb"), chain);
         // 31, so that the long-lived connection takes turn 31 (b2): fresh maps would start again at b1.
@@ -123,23 +132,23 @@ class LbPipelineTest {
             assertEquals("b2", backend);
 
             // The bundle is updated: the new stage object takes over the pinned maps within the grace time.
-            LbStage second = stage();
-            core.stageRemoved("lb", 400, first, false);
+            LbStage second = stage(hook);
+            core.stageRemoved("lb", 400, hook, first, false);
             first.deactivate();
-            core.stageAdded("lb", 400, second);
+            core.stageAdded("lb", 400, hook, second);
             assertEquals(backend, request(longLived), "same connection, same backend after the update");
 
             // The JVM goes away and comes back: the chain is adopted, the connection table too.
             core.restart();
             second.deactivate();
-            core.pipeline("lb", "native", lab.lbInterfaces.stream().map(ifname -> lab.lb + ":" + ifname).toArray(String[]::new));
-            LbStage third = stage();
-            core.stageAdded("lb", 400, third);
+            pipeline(hook);
+            LbStage third = stage(hook);
+            core.stageAdded("lb", 400, hook, third);
             assertEquals(backend, request(longLived), "same connection, same backend after the restart");
             assertTrue(core.get("lb").orElseThrow().chain().stream().anyMatch(s -> s.name().equals("lb")));
             assertEquals(32, third.status().getFirst().newFlows(), "the counters carried over too");
 
-            core.stageRemoved("lb", 400, third, true);
+            core.stageRemoved("lb", 400, hook, third, true);
             third.deactivate();
         }
     }
