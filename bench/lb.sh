@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Load balancer benchmark (./deetune bench lb): DeeTune's XDP load balancer against HAProxy (TCP mode) and
+# Load balancer benchmark (./deetune bench lb): DeeTune's load balancer (at XDP, redirect or pass, and at tc ingress)
+# against HAProxy (TCP mode) and
 # nftables DNAT load balancing, plus the ceiling (client straight to one backend through the LB's plain routing),
 # on one namespace testbed: client ns -> LB ns -> three backend ns running nginx. Two loads from the client: wrk
 # keep-alive requests (req/s, p50, p99) and wrk with 'Connection: close' (new connections/s), each with the CPU time
 # the whole machine spent per request or connection (which separates targets that all reach the ceiling), and the
 # p99 of keep-alive requests at one fixed rate for all (hey -q; LB_BENCH_FIXED_RATE, 20000 req/s). Also the stage's
 # in-kernel ns/packet (BPF_PROG_TEST_RUN). Every target runs with the LB namespace's NAPI in softirq and threaded
-# (see NAPI_MODES). Ends with one RESULT line (DeeTune divided by the peer, each in its better NAPI mode).
+# (see NAPI_MODES). Ends with one RESULT line (DeeTune divided by the peer, each in its better set-up).
 #
 # Environment: LB_BENCH_SECONDS (default 5) per run, LB_BENCH_ROUNDS (3; the table shows medians),
 # LB_BENCH_CONNECTIONS (32), LB_BENCH_TARGETS, LB_BENCH_NAPI (below); MAVEN_OPTS reaches Maven.
@@ -19,7 +20,7 @@ CONNECTIONS=${LB_BENCH_CONNECTIONS:-32}
 # wrk runs every target flat out, so its p99 compares targets at different rates; hey adds one at the same rate.
 FIXED_RATE=${LB_BENCH_FIXED_RATE:-20000}
 # Which targets to run (all by default), e.g. LB_BENCH_TARGETS="deetune-redirect haproxy" for a quick look.
-TARGETS=${LB_BENCH_TARGETS:-direct deetune-redirect deetune-pass haproxy nftables}
+TARGETS=${LB_BENCH_TARGETS:-direct deetune-redirect deetune-pass deetune-tc haproxy nftables}
 # How the LB namespace's interfaces run NAPI: in softirq (the kernel's default; on veth that is the sender's CPU,
 # so all of the LB's packet work is done inside the client's and the backends' send calls) and threaded (each
 # interface polls in a kernel thread of its own that the scheduler places, as a NIC's queue has its own interrupt
@@ -36,7 +37,7 @@ VIP_DEETUNE=10.0.0.100 VIP_HAPROXY=10.0.0.101 VIP_NFT=10.0.0.102
 # TIME_WAIT for a minute; a new SYN on such a tuple is only accepted with newer TCP timestamps, and the client's
 # timestamp offset differs per destination address (VIP, backend, ...). Shared ports made one target's TIME_WAIT
 # stall the next target's new connections by a SYN retransmission (seen: 90 connections/s).
-declare -A PORT=([direct]=8080 [deetune-redirect]=8081 [deetune-pass]=8082 [haproxy]=8083 [nftables]=8084)
+declare -A PORT=([direct]=8080 [deetune-redirect]=8081 [deetune-pass]=8082 [haproxy]=8083 [nftables]=8084 [deetune-tc]=8085)
 
 log() { printf '[bench lb] %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { log "run as root (namespaces, XDP)"; exit 1; }
@@ -110,6 +111,7 @@ http {
     listen ${BACKENDS[$((i-1))]}:${PORT[deetune-pass]} backlog=8192;
     listen ${BACKENDS[$((i-1))]}:${PORT[haproxy]} backlog=8192;
     listen ${BACKENDS[$((i-1))]}:${PORT[nftables]} backlog=8192;
+    listen ${BACKENDS[$((i-1))]}:${PORT[deetune-tc]} backlog=8192;
     location / { return 200 "b$i\n"; }
   }
 }
@@ -153,10 +155,10 @@ NFT
 }
 nft_down() { ip netns exec "$NS_LB" nft delete table ip deetune_bench; }
 
-start_deetune() { # forwarding mode, backend port
+start_deetune() { # hook, forwarding mode, backend port
   mkfifo "$WORK/lb.in"
-  lb_java io.deetune.lb.internal.LbBenchMain "$NS_LB" "$1" round-robin \
-    "$VIP_DEETUNE:80" lb-c,lb-b1,lb-b2,lb-b3 "${BACKENDS[0]}:$2" "${BACKENDS[1]}:$2" "${BACKENDS[2]}:$2" \
+  lb_java io.deetune.lb.internal.LbBenchMain "$NS_LB" "$1" "$2" round-robin \
+    "$VIP_DEETUNE:80" lb-c,lb-b1,lb-b2,lb-b3 "${BACKENDS[0]}:$3" "${BACKENDS[1]}:$3" "${BACKENDS[2]}:$3" \
     < "$WORK/lb.in" > "$WORK/lb.out" 2> "$WORK/lb.err" &
   LB_PID=$!
   exec 7> "$WORK/lb.in"
@@ -235,8 +237,11 @@ run_target() { # target napi-mode
   local key=$1@$2
   case $1 in
     direct) run_wrk "$key" "http://${BACKENDS[0]}:${PORT[direct]}/" ;;
-    deetune-redirect|deetune-pass)
-      start_deetune "${1#deetune-}" "${PORT[$1]}"
+    deetune-redirect|deetune-pass|deetune-tc)
+      case $1 in
+        deetune-tc) start_deetune tc-ingress redirect "${PORT[$1]}" ;;
+        *) start_deetune xdp "${1#deetune-}" "${PORT[$1]}" ;;
+      esac
       run_wrk "$key" "http://$VIP_DEETUNE/"
       stop_deetune ;;
     haproxy) run_wrk "$key" "http://$VIP_HAPROXY/" ;;
@@ -278,16 +283,19 @@ echo '```'
 echo "$KERNEL"
 echo '```'
 echo
-# Each target in its better NAPI mode (more keep-alive requests/s), the way its user would set up the host.
-best() { # target
-  local napi key choice="" top=-1
-  for napi in $NAPI_MODES; do
-    key=$1@$napi
-    if awk -v a="${RPS[$key]:-0}" -v b="$top" 'BEGIN { exit !(a > b) }'; then choice=$key top=${RPS[$key]:-0}; fi
+# Each load balancer in its better set-up (more keep-alive requests/s), the way its user would set up the host: the
+# NAPI mode, and for DeeTune also the hook (XDP or tc ingress, both with its default forwarding, redirect).
+best() { # target...
+  local target napi key choice="" top=-1
+  for target in "$@"; do
+    for napi in $NAPI_MODES; do
+      key=$target@$napi
+      if awk -v a="${RPS[$key]:-0}" -v b="$top" 'BEGIN { exit !(a > b) }'; then choice=$key top=${RPS[$key]:-0}; fi
+    done
   done
   echo "$choice"
 }
-D=$(best deetune-redirect) H=$(best haproxy) N=$(best nftables)
-echo "NAPI mode of each target in the RESULT line: DeeTune ${D#*@}, HAProxy ${H#*@}, nftables ${N#*@}."
+D=$(best deetune-redirect deetune-tc) H=$(best haproxy) N=$(best nftables)
+echo "Set-up of each target in the RESULT line: DeeTune ${D%@*} with NAPI ${D#*@}, HAProxy NAPI ${H#*@}, nftables NAPI ${N#*@}."
 echo
 echo "RESULT lb rps_vs_haproxy=$(ratio "${RPS[$D]:-0}" "${RPS[$H]:-0}") rps_vs_nft=$(ratio "${RPS[$D]:-0}" "${RPS[$N]:-0}") p99_vs_haproxy=$(ratio "${P99[$D]:-0}" "${P99[$H]:-0}") p99_vs_nft=$(ratio "${P99[$D]:-0}" "${P99[$N]:-0}") cps_vs_nft=$(ratio "${CPS[$D]:-0}" "${CPS[$N]:-0}")"

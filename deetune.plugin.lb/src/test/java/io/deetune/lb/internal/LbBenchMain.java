@@ -4,7 +4,9 @@ import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.NetNs;
+import io.deetune.bpf.TcDirection;
 import io.deetune.bpf.XdpMode;
+import io.deetune.core.api.Hook;
 import io.deetune.lb.Backend;
 import io.deetune.lb.HealthCheck;
 import java.util.ArrayList;
@@ -13,31 +15,34 @@ import java.util.List;
 /**
  * For bench/lb.sh: loads the stage, attaches it to the given interfaces of the LB namespace, configures one TCP
  * service and keeps it running until standard input closes. Usage:
- * {@code LbBenchMain <namespace> <redirect|pass> <algorithm> <vip:port> <if1,if2,...> <backend:port>...}
+ * {@code LbBenchMain <namespace> <xdp|tc-ingress> <redirect|pass> <algorithm> <vip:port> <if1,if2,...> <backend:port>...}
  */
 public final class LbBenchMain {
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 6) {
-            System.err.println("usage: LbBenchMain <namespace> <redirect|pass> <algorithm> <vip:port> <if1,if2,...> <backend:port>...");
+        if (args.length < 7) {
+            System.err.println("usage: LbBenchMain <namespace> <xdp|tc-ingress> <redirect|pass> <algorithm> <vip:port> <if1,if2,...> <backend:port>...");
             System.exit(2);
         }
         String namespace = args[0];
-        boolean redirect = args[1].equals("redirect");
-        Specs.InetAddressAndPort vip = Specs.endpoint("vip", args[3]);
+        Hook hook = Hook.parse(args[1]);
+        boolean redirect = args[2].equals("redirect");
+        Specs.InetAddressAndPort vip = Specs.endpoint("vip", args[4]);
         List<Backend> backends = new ArrayList<>();
-        for (int i = 5; i < args.length; i++) {
-            backends.add(Specs.backend("backends[" + (i - 5) + "]", args[i]));
+        for (int i = 6; i < args.length; i++) {
+            backends.add(Specs.backend("backends[" + (i - 6) + "]", args[i]));
         }
-        try (BpfObject object = LbObjects.load(redirect)) {
+        try (BpfObject object = LbObjects.load(hook, redirect)) {
             LbEngine engine = new LbEngine((s, b, h, r) -> {});
             engine.attach(object::map);
             engine.putService(Specs.validate(new io.deetune.lb.VirtualService("bench", vip.address(), vip.port(), io.deetune.lb.Protocol.TCP,
-                    io.deetune.lb.Algorithm.parse(args[2]), backends, HealthCheck.NONE)));
-            BpfProgram program = object.program("lb_xdp");
+                    io.deetune.lb.Algorithm.parse(args[3]), backends, HealthCheck.NONE)));
+            BpfProgram program = object.program(LbObjects.program(hook));
             List<BpfLink> links = new ArrayList<>();
-            for (String ifname : args[4].split(",")) {
-                links.add(NetNs.get(namespace, () -> program.attachXdp(NetNs.ifindexHere(ifname, namespace), XdpMode.NATIVE)));
+            for (String ifname : args[5].split(",")) {
+                links.add(NetNs.get(namespace, () -> hook == Hook.TC_INGRESS
+                        ? program.attachTcx(NetNs.ifindexHere(ifname, namespace), TcDirection.INGRESS)
+                        : program.attachXdp(NetNs.ifindexHere(ifname, namespace), XdpMode.NATIVE)));
             }
             System.out.println("READY");
             System.out.flush();
