@@ -1,8 +1,8 @@
 package io.deetune.bpf;
 
 /**
- * The outcome of {@code BPF_PROG_TEST_RUN}: the program's return value (for XDP the verdict), the packet as the
- * program left it, and the kernel's average run time per repetition.
+ * The outcome of {@code BPF_PROG_TEST_RUN}: the program's return value (for XDP and TC the verdict), the packet as
+ * the program left it, and the kernel's average run time per repetition.
  */
 public record TestRunResult(int retval, byte[] output, long nanosPerRun) {
 
@@ -11,4 +11,8 @@ public record TestRunResult(int retval, byte[] output, long nanosPerRun) {
     public static final int XDP_PASS = 2;
     public static final int XDP_TX = 3;
     public static final int XDP_REDIRECT = 4;
+
+    public static final int TC_ACT_OK = 0;
+    public static final int TC_ACT_SHOT = 2;
+    public static final int TC_ACT_REDIRECT = 7;
 }

@@ -3,6 +3,7 @@ package io.deetune.firewall.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.deetune.bpf.TestRunResult;
 import io.deetune.bpf.testing.Packets;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
@@ -16,8 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class FirewallTcTest {
 
-    private static final int TC_ACT_OK = 0;
-    private static final int TC_ACT_SHOT = 2;
 
     private LoadedStage stage;
 
@@ -37,21 +36,21 @@ class FirewallTcTest {
         byte[] dns6 = Packets.udp("2001:db8::10", 40000, "2001:db8::20", 53, new byte[8]);
         stage.install("deny proto tcp dport 22 src 192.0.2.0/24\nallow proto udp dport 53", Action.DENY);
 
-        assertEquals(TC_ACT_SHOT, stage.verdict(ssh), "denied by the first rule");
-        assertEquals(TC_ACT_OK, stage.verdict(dns6), "allowed: continues (end of an empty chain)");
-        assertEquals(TC_ACT_SHOT, stage.verdict(Packets.udp("2001:db8::10", 40000, "2001:db8::20", 54, new byte[8])),
+        assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(ssh), "denied by the first rule");
+        assertEquals(TestRunResult.TC_ACT_OK, stage.verdict(dns6), "allowed: continues (end of an empty chain)");
+        assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(Packets.udp("2001:db8::10", 40000, "2001:db8::20", 54, new byte[8])),
                 "default policy");
         assertEquals(1, stage.tables.counters().getFirst().packets());
         assertEquals(ssh.length, stage.tables.counters().getFirst().bytes(), "bytes: the skb's length");
 
         stage.install("", Action.ALLOW);
         stage.blocklist.block(Cidr.parse("2001:db8::/64"), null);
-        assertEquals(TC_ACT_SHOT, stage.verdict(dns6), "blocklisted source");
-        assertEquals(TC_ACT_OK, stage.verdict(ssh));
-        assertEquals(TC_ACT_SHOT, stage.verdict(Arrays.copyOf(ssh, 14 + 20 + 10)), "TCP header cut: malformed");
+        assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(dns6), "blocklisted source");
+        assertEquals(TestRunResult.TC_ACT_OK, stage.verdict(ssh));
+        assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(Arrays.copyOf(ssh, 14 + 20 + 10)), "TCP header cut: malformed");
         byte[] arp = Arrays.copyOf(ssh, 60);
         Packets.putShort(arp, 12, 0x0806);
-        assertEquals(TC_ACT_OK, stage.verdict(arp), "not IP: not judged");
+        assertEquals(TestRunResult.TC_ACT_OK, stage.verdict(arp), "not IP: not judged");
         assertArrayEquals(new long[] {1, 1}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
                 stage.tables.drops(BpfLayout.DROP_BLOCKED)});
     }

@@ -8,6 +8,7 @@ import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.NetNs;
 import io.deetune.bpf.TestRunResult;
 import io.deetune.bpf.testing.Packets;
+import io.deetune.core.api.Hook;
 import io.deetune.lb.Algorithm;
 import java.io.IOException;
 import java.util.Locale;
@@ -70,6 +71,18 @@ public final class LbKernelBenchmark {
                             .filter(f -> f.clientPort() == 40000).findFirst().map(f -> LbDataPlaneTest.BACKENDS.indexOf(f.backend().getHostAddress())).orElseThrow()),
                     8080, "10.9.9.1", 40000, TCP_ACK, new byte[64]);
             report("lb: established flow, reply -> client, rewrite + XDP_PASS", lb.testRun(reply, REPEAT).nanosPerRun());
+        }
+        // The tc-ingress program over the same frames (the test run builds an skb for it).
+        try (BpfObject object = LbObjects.load(Hook.TC_INGRESS, false)) {
+            BpfProgram lb = object.program(LbObjects.program(Hook.TC_INGRESS));
+            LbEngine engine = new LbEngine((s, b, h, r) -> {});
+            engine.attach(object::map);
+            engine.putService(LbDataPlaneTest.service("web", LbLab.VIP, 80, io.deetune.lb.Protocol.TCP, Algorithm.ROUND_ROBIN, LbDataPlaneTest.BACKENDS));
+            byte[] other = Packets.tcp("10.9.0.1", 1000, "10.0.0.200", 80, TCP_ACK, new byte[64]);
+            report("lb tc: packet not for a VIP (continues the chain)", lb.testRun(other, REPEAT).nanosPerRun());
+            byte[] established = Packets.tcp("10.9.9.1", 40000, LbLab.VIP, 80, TCP_ACK, new byte[64]);
+            lb.testRun(established, 1);
+            report("lb tc: established flow, client -> VIP, rewrite + TC_ACT_OK", lb.testRun(established, REPEAT).nanosPerRun());
         }
         // With routing: the LB namespace of the lab has routes and neighbours, so the FIB lookup succeeds.
         try (LbLab lab = new LbLab(); BpfObject object = LbObjects.load(true)) {

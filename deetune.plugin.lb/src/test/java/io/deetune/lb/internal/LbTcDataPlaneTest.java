@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class LbTcDataPlaneTest extends LbDataPlaneTest {
 
-    private static final int TC_ACT_OK = 0;
-    private static final int TC_ACT_SHOT = 2;
 
     @Override
     Hook hook() {
@@ -31,7 +29,7 @@ class LbTcDataPlaneTest extends LbDataPlaneTest {
 
     @Override
     int passed() {
-        return TC_ACT_OK;
+        return TestRunResult.TC_ACT_OK;
     }
 
     /** An skb test run wants the whole IP header (the kernel reads it to set the skb up); XDP's cover the rest. */
@@ -42,7 +40,7 @@ class LbTcDataPlaneTest extends LbDataPlaneTest {
 
     @Override
     int dropped() {
-        return TC_ACT_SHOT;
+        return TestRunResult.TC_ACT_SHOT;
     }
 
     /** An {@code __sk_buff} that says "GRO merged two segments of 1,000 bytes" (its layout from the object's BTF). */
@@ -57,7 +55,7 @@ class LbTcDataPlaneTest extends LbDataPlaneTest {
 
     private byte[] runMerged(byte[] frame) {
         TestRunResult result = program.testRun(frame, mergedContext(), 1);
-        assertEquals(TC_ACT_OK, result.retval());
+        assertEquals(TestRunResult.TC_ACT_OK, result.retval());
         return result.output();
     }
 
