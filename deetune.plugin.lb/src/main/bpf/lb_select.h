@@ -67,6 +67,12 @@ static __always_inline int lb_least_connections(__u32 service_id, __u32 ring_len
 }
 
 /* Picks a backend id for a new flow of service; -1 when the service has no eligible backend. */
+/* Whether the choice is a function of the packet alone, so a flow's packets find the same backend without an entry. */
+static __always_inline int lb_choice_is_stateless(const struct lb_service *service)
+{
+	return service->algorithm == LB_ALG_SOURCE_HASH || service->algorithm == LB_ALG_MAGLEV;
+}
+
 static __always_inline int lb_select(const struct lb_service *service, const struct lb_flow_key *flow, __u32 *chosen)
 {
 	__u32 len = service->ring_len;

@@ -114,6 +114,15 @@ static __always_inline enum lb_action lb_forward(LB_CTX *ctx, struct lb_packet *
 	int snat = (service->flags & LB_SERVICE_SNAT) != 0;
 	int new_flow = 0;
 
+	/*
+	 * A TCP packet of no known flow that does not open one (not a bare SYN): a late packet of a flow that ended or
+	 * was evicted, or a scan. Round-robin, weighted and least-connections would hand it to a backend that never
+	 * saw the connection (and move their turn on); it continues the chain, as IPVS lets such packets pass. The
+	 * hash-based algorithms pick the backend the flow had anyway.
+	 */
+	if (!flow && pkt->flow.proto == IPPROTO_TCP && (pkt->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) != LB_TCP_SYN &&
+	    !lb_choice_is_stateless(service))
+		return LB_CONTINUE;
 	if (flow) {
 		backend_id = flow->backend_id;
 		backend = bpf_map_lookup_elem(&lb_backends, &backend_id);

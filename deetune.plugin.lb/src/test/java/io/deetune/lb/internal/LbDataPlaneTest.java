@@ -113,6 +113,7 @@ class LbDataPlaneTest {
     @Test
     void tcpToVipIsRewrittenToTheBackendAndTheReplyBackToTheVip() {
         engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        assertEquals("10.1.0.1", connect(CLIENT, 40000));
         byte[] payload = "GET / HTTP/1.1\r\n\r\n".getBytes();
         byte[] request = Packets.tcp(CLIENT, 40000, VIP, 80, TCP_ACK, payload);
         TestRunResult forward = run(request);
@@ -256,6 +257,28 @@ class LbDataPlaneTest {
         assertEquals(1, engine.sweep(Duration.ofHours(1), Duration.ofHours(1), Duration.ZERO));
         byte[] late = Packets.tcp("10.1.0.1", 8080, "10.2.0.1", snatPort, TCP_ACK, new byte[0]);
         assertArrayEquals(late, run(late).output());
+    }
+
+    @Test
+    void onlyASynOpensATcpFlowUnlessTheChoiceIsAHash() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        // Late or stray packets of no known flow: a backend would not know them, and the turn must not move.
+        for (int flags : new int[] {TCP_ACK, TCP_FIN | TCP_ACK, TCP_RST, TCP_SYN | TCP_ACK}) {
+            byte[] stray = Packets.tcp(CLIENT, 41000 + flags, VIP, 80, flags, new byte[1]);
+            TestRunResult result = run(stray);
+            assertEquals(passed(), result.retval());
+            assertArrayEquals(stray, result.output(), "flags " + flags + " continue the chain untouched");
+        }
+        assertEquals(0, engine.flows(null).size());
+        assertEquals("10.1.0.1", connect(CLIENT, 41000), "the round robin's turn did not move");
+
+        // Maglev finds a flow's backend from the packet itself: a flow that left the table gets the same one back.
+        engine.putService(service("hash", VIP, 81, Protocol.TCP, Algorithm.MAGLEV, BACKENDS));
+        byte[] syn = Packets.tcp(CLIENT, 42000, VIP, 81, TCP_SYN, new byte[0]);
+        String bound = Packets.destinationAddress(run(syn).output()).getHostAddress();
+        assertEquals(2, engine.sweep(Duration.ZERO, Duration.ZERO, Duration.ZERO), "both flows leave the table");
+        byte[] next = Packets.tcp(CLIENT, 42000, VIP, 81, TCP_ACK, new byte[1]);
+        assertEquals(bound, Packets.destinationAddress(run(next).output()).getHostAddress());
     }
 
     @Test

@@ -81,7 +81,7 @@ public final class LbKernelBenchmark {
             byte[] other = Packets.tcp("10.9.0.1", 1000, "10.0.0.200", 80, TCP_ACK, new byte[64]);
             report("lb tc: packet not for a VIP (continues the chain)", lb.testRun(other, REPEAT).nanosPerRun());
             byte[] established = Packets.tcp("10.9.9.1", 40000, LbLab.VIP, 80, TCP_ACK, new byte[64]);
-            lb.testRun(established, 1);
+            lb.testRun(Packets.tcp("10.9.9.1", 40000, LbLab.VIP, 80, TCP_SYN, new byte[0]), 1);
             report("lb tc: established flow, client -> VIP, rewrite + TC_ACT_OK", lb.testRun(established, REPEAT).nanosPerRun());
         }
         // With routing: the LB namespace of the lab has routes and neighbours, so the FIB lookup succeeds.
@@ -106,7 +106,7 @@ public final class LbKernelBenchmark {
             });
             BpfProgram lb = object.program("lb_xdp");
             byte[] established = Packets.tcp("10.10.0.9", 40000, LbLab.VIP, 80, TCP_ACK, new byte[64]);
-            TestRunResult first = NetNs.get(lab.lb, () -> lb.testRun(established, 1));
+            TestRunResult first = NetNs.get(lab.lb, () -> lb.testRun(Packets.tcp("10.10.0.9", 40000, LbLab.VIP, 80, TCP_SYN, new byte[0]), 1));
             if (first.retval() != TestRunResult.XDP_REDIRECT) {
                 throw new IllegalStateException("the FIB lookup found no route or neighbour in the lab (verdict " + first.retval() + ")");
             }

@@ -1,6 +1,7 @@
 package io.deetune.lb.internal;
 
 import static io.deetune.bpf.testing.Packets.TCP_ACK;
+import static io.deetune.bpf.testing.Packets.TCP_SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,7 @@ class LbTcDataPlaneTest extends LbDataPlaneTest {
             String vip = flow.get(1);
             int port = Integer.parseInt(flow.get(2));
             String backend = flow.get(3);
+            run(Packets.tcp(client, 40000, vip, port, TCP_SYN, new byte[0]));
             byte[] request = Packets.tcp(client, 40000, vip, port, TCP_ACK, new byte[2000]);
             Packets.setPartialChecksum(request);
             byte[] out = runMerged(request);
