@@ -1,6 +1,7 @@
 package io.deetune.karaf.itest;
 
 import io.deetune.bpf.testing.NetLab;
+import io.deetune.bpf.testing.UdpTraffic;
 import io.deetune.core.api.Pipelines;
 import java.time.Duration;
 import javax.inject.Inject;
@@ -39,6 +40,19 @@ public abstract class PipelineLabTestBase extends DistributionTestBase {
         console = new KarafConsole(sessions);
         lab = new NetLab();
         hosts = lab.pair(subnet);
+    }
+
+    /** Runs a console command as the admin user; returns what it printed. */
+    protected String admin(String command) {
+        return console.execute(KarafConsole.ADMIN, command);
+    }
+
+    /** Sends {@code count} datagrams from the client to the server's {@code port}; returns how many arrived. */
+    protected int burst(UdpTraffic.Receiver receiver, int port, int count) throws InterruptedException {
+        int before = receiver.received();
+        UdpTraffic.send(hosts.client(), hosts.serverAddress(), port, count, 100_000);
+        receiver.awaitCount(before + count, 1000);
+        return receiver.received() - before;
     }
 
     @After

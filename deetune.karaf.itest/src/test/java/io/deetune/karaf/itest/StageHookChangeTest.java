@@ -35,15 +35,8 @@ public class StageHookChangeTest extends PipelineLabTestBase {
         super("hookxdp", "10.81.0");
     }
 
-    private String admin(String command) {
-        return console.execute(KarafConsole.ADMIN, command);
-    }
-
     private int burst(UdpTraffic.Receiver receiver) throws InterruptedException {
-        int before = receiver.received();
-        UdpTraffic.send(hosts.client(), hosts.serverAddress(), PORT, BURST, 100_000);
-        receiver.awaitCount(before + BURST, 1000);
-        return receiver.received() - before;
+        return burst(receiver, PORT, BURST);
     }
 
     private Optional<StageInfo> firewallIn(String pipelineName) {
