@@ -8,20 +8,13 @@
 #define LB_HOOK_TC 1
 #include "lb_stage.h"
 
-/* Enough for Ethernet, two VLAN tags, IPv6 with its extension headers and a TCP header. */
-#define LB_TC_HEADERS 256
-
 SEC("tc")
 int lb_tc(struct __sk_buff *skb)
 {
 	struct lb_packet pkt = {};
-	__u32 linear = skb->data_end - skb->data;
-	__u32 wanted = skb->len < LB_TC_HEADERS ? skb->len : LB_TC_HEADERS;
 	enum lb_action action;
 
-	/* Direct packet access sees the linear part only: pull the headers in when they are not all there. */
-	if (linear < wanted)
-		bpf_skb_pull_data(skb, wanted);
+	deetune_tc_pull_headers(skb);
 	pkt.length = skb->len;
 	/* A GRO-merged skb carries a checksum the segmentation completes later (see lb_l4_csum_update). */
 	pkt.csum_partial = skb->gso_size != 0;

@@ -10,6 +10,7 @@
 #define DEETUNE_PARSING_H
 
 #include <linux/types.h>
+#include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -231,6 +232,22 @@ static __always_inline int deetune_parse_icmp(struct deetune_cursor *c, struct d
 	c->pos = h + 1;
 	*icmp = h;
 	return 0;
+}
+
+/* Enough for Ethernet, two VLAN tags, IPv6 with its extension headers and a TCP header with options. */
+#define DEETUNE_TC_HEADERS 256
+
+/*
+ * tc: direct packet access sees the skb's linear part only. Pulls the first DEETUNE_TC_HEADERS bytes (the whole
+ * packet when it is shorter) into it when they are not all there; read skb->data and data_end after this call.
+ */
+static __always_inline void deetune_tc_pull_headers(struct __sk_buff *skb)
+{
+	__u32 linear = skb->data_end - skb->data;
+	__u32 wanted = skb->len < DEETUNE_TC_HEADERS ? skb->len : DEETUNE_TC_HEADERS;
+
+	if (linear < wanted)
+		bpf_skb_pull_data(skb, wanted);
 }
 
 #endif /* DEETUNE_PARSING_H */

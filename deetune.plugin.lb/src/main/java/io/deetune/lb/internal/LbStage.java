@@ -131,19 +131,29 @@ public final class LbStage implements Stage, LoadBalancer {
 
     // --- Stage ---
 
-    /** Whether the configuration puts the stage at tc ingress (the core places it by the same property). */
-    private boolean atTc() {
-        return Hook.TC_INGRESS.id().equals(config.deetune_stage_hook().trim());
+    /** The hook the configuration puts the stage at (the core places it by the same property). */
+    private Hook hook() {
+        return Hook.TC_INGRESS.id().equals(config.deetune_stage_hook().trim()) ? Hook.TC_INGRESS : Hook.XDP;
+    }
+
+    /** The stage's object for {@code hook}: lb_tc.bpf.o at tc ingress, lb.bpf.o otherwise. */
+    static String objectPath(Hook hook) {
+        return hook == Hook.TC_INGRESS ? TC_OBJECT : OBJECT;
+    }
+
+    /** The stage program's name in the object for {@code hook}. */
+    static String programName(Hook hook) {
+        return hook == Hook.TC_INGRESS ? TC_PROGRAM : PROGRAM;
     }
 
     @Override
     public byte[] object() {
-        return Stage.bundleResource(LbStage.class, atTc() ? TC_OBJECT : OBJECT);
+        return Stage.bundleResource(LbStage.class, objectPath(hook()));
     }
 
     @Override
     public String program() {
-        return atTc() ? TC_PROGRAM : PROGRAM;
+        return programName(hook());
     }
 
     @Override

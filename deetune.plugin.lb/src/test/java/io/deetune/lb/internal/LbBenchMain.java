@@ -2,10 +2,6 @@ package io.deetune.lb.internal;
 
 import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfObject;
-import io.deetune.bpf.BpfProgram;
-import io.deetune.bpf.NetNs;
-import io.deetune.bpf.TcDirection;
-import io.deetune.bpf.XdpMode;
 import io.deetune.core.api.Hook;
 import io.deetune.lb.Backend;
 import io.deetune.lb.HealthCheck;
@@ -37,12 +33,9 @@ public final class LbBenchMain {
             engine.attach(object::map);
             engine.putService(Specs.validate(new io.deetune.lb.VirtualService("bench", vip.address(), vip.port(), io.deetune.lb.Protocol.TCP,
                     io.deetune.lb.Algorithm.parse(args[3]), backends, HealthCheck.NONE)));
-            BpfProgram program = object.program(LbObjects.program(hook));
             List<BpfLink> links = new ArrayList<>();
             for (String ifname : args[5].split(",")) {
-                links.add(NetNs.get(namespace, () -> hook == Hook.TC_INGRESS
-                        ? program.attachTcx(NetNs.ifindexHere(ifname, namespace), TcDirection.INGRESS)
-                        : program.attachXdp(NetNs.ifindexHere(ifname, namespace), XdpMode.NATIVE)));
+                links.add(LbObjects.attach(object, hook, namespace, ifname));
             }
             System.out.println("READY");
             System.out.flush();

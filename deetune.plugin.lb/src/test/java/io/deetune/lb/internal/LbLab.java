@@ -3,10 +3,7 @@ package io.deetune.lb.internal;
 import com.sun.net.httpserver.HttpServer;
 import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfObject;
-import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.NetNs;
-import io.deetune.bpf.TcDirection;
-import io.deetune.bpf.XdpMode;
 import io.deetune.bpf.testing.NetLab;
 import io.deetune.core.api.Hook;
 import java.io.IOException;
@@ -89,11 +86,8 @@ final class LbLab implements AutoCloseable {
 
     /** Attaches the stage's program of {@code hook} (native XDP, or tcx ingress) to every LB interface. */
     void attach(BpfObject object, Hook hook) {
-        BpfProgram program = object.program(LbObjects.program(hook));
         for (String ifname : lbInterfaces) {
-            links.add(NetNs.get(lb, () -> hook == Hook.TC_INGRESS
-                    ? program.attachTcx(NetNs.ifindexHere(ifname, lb), TcDirection.INGRESS)
-                    : program.attachXdp(NetNs.ifindexHere(ifname, lb), XdpMode.NATIVE)));
+            links.add(LbObjects.attach(object, hook, lb, ifname));
         }
     }
 

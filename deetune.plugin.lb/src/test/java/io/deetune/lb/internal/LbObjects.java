@@ -1,6 +1,11 @@
 package io.deetune.lb.internal;
 
+import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfObject;
+import io.deetune.bpf.BpfProgram;
+import io.deetune.bpf.NetNs;
+import io.deetune.bpf.TcDirection;
+import io.deetune.bpf.XdpMode;
 import io.deetune.core.api.Hook;
 
 /** Opens the stage's objects as the bundle ships them: lb.bpf.o (XDP) and lb_tc.bpf.o (tc ingress). */
@@ -13,12 +18,20 @@ final class LbObjects {
     }
 
     static BpfObject open(Hook hook) {
-        return BpfObject.open(LbEngine.class, hook == Hook.TC_INGRESS ? LbStage.TC_OBJECT : LbStage.OBJECT);
+        return BpfObject.open(LbEngine.class, LbStage.objectPath(hook));
     }
 
     /** The stage program's name in the object of {@code hook}. */
     static String program(Hook hook) {
-        return hook == Hook.TC_INGRESS ? LbStage.TC_PROGRAM : LbStage.PROGRAM;
+        return LbStage.programName(hook);
+    }
+
+    /** Attaches the stage's program of {@code hook} to {@code ifname} of {@code namespace}: native XDP, or tcx ingress. */
+    static BpfLink attach(BpfObject object, Hook hook, String namespace, String ifname) {
+        BpfProgram program = object.program(program(hook));
+        return NetNs.get(namespace, () -> hook == Hook.TC_INGRESS
+                ? program.attachTcx(NetNs.ifindexHere(ifname, namespace), TcDirection.INGRESS)
+                : program.attachXdp(NetNs.ifindexHere(ifname, namespace), XdpMode.NATIVE));
     }
 
     /** The XDP object, loaded (see {@link #load(Hook, boolean)}). */
