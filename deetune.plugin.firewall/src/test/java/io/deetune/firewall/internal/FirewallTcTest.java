@@ -54,4 +54,21 @@ class FirewallTcTest {
         assertArrayEquals(new long[] {1, 1}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
                 stage.tables.drops(BpfLayout.DROP_BLOCKED)});
     }
+
+    @Test
+    void tinyFragmentsLongExtensionChainsAndIpLengthCutsAreDroppedAtTc() {
+        stage.install("deny proto tcp dport 22 flags syn/syn,ack", Action.ALLOW);
+        byte[][] fragments = Frames.tinyFragmentedSyn("192.0.2.10", 40000, "198.51.100.20", 22);
+        assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(fragments[0]), "tiny first fragment");
+        assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(fragments[1]), "TCP fragment at offset 8");
+        byte[] ssh6 = Packets.tcp("2001:db8::10", 40000, "2001:db8::20", 22, Packets.TCP_SYN, new byte[0]);
+        assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(FirewallBpfTest.withIpv6Extensions(ssh6, 0, 60, 60, 60, 60)),
+                "a chain longer than the walker follows");
+        byte[] udp = Packets.udp("192.0.2.10", 40000, "198.51.100.20", 53, new byte[0]);
+        assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(Packets.padded(Packets.withIpLength(udp, 20 + 4), 60)),
+                "UDP header past the IP length");
+        assertEquals(TestRunResult.TC_ACT_OK, stage.verdict(Packets.padded(udp, 60)), "a padded whole datagram");
+        assertArrayEquals(new long[] {2, 2}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
+                stage.tables.drops(BpfLayout.DROP_TINY_FRAGMENT)});
+    }
 }
