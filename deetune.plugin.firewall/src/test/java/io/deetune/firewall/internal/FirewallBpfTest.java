@@ -185,6 +185,24 @@ class FirewallBpfTest {
     }
 
     @Test
+    void aFullPortRangeMatchesEveryPortButNoNonFirstFragment() {
+        byte[] whole4 = packet(V4, "udp");
+        byte[] later4 = fragment4(packet(V4, "udp"), 8, false);
+        byte[] whole6 = packet(V6, "udp");
+        byte[] later6 = fragment6(8, false);
+        for (String rule : List.of("deny proto udp dport 0-65535", "deny proto udp sport 0-65535")) {
+            stage.install(rule, Action.ALLOW);
+            assertEquals(XDP_DROP, stage.verdict(whole4), rule);
+            assertEquals(XDP_DROP, stage.verdict(whole6), rule);
+            assertEquals(XDP_PASS, stage.verdict(later4), rule + ": a non-first fragment has no ports");
+            assertEquals(XDP_PASS, stage.verdict(later6), rule + ": a non-first fragment has no ports");
+        }
+        stage.install("deny proto udp dport any", Action.ALLOW);
+        assertEquals(XDP_DROP, stage.verdict(later4), "no port condition matches non-first fragments");
+        assertEquals(XDP_DROP, stage.verdict(later6));
+    }
+
+    @Test
     void ipv6ExtensionHeadersAreWalkedToThePorts() {
         stage.install("deny proto udp dport 80", Action.ALLOW);
         for (int type : new int[] {0, 60}) { // hop-by-hop, destination options
