@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,9 @@ public final class BpfObject implements AutoCloseable {
     private final MemorySegment object;
     private boolean loaded;
     private boolean closed;
+    /** Handles given out, by name: they borrow the object's descriptors and are told when it closes them. */
+    private final Map<String, BpfMap> maps = new HashMap<>();
+    private final Map<String, BpfProgram> programs = new HashMap<>();
 
     private BpfObject(String name, MemorySegment object) {
         this.name = name;
@@ -86,21 +90,23 @@ public final class BpfObject implements AutoCloseable {
         return name;
     }
 
-    public boolean loaded() {
+    public synchronized boolean loaded() {
         return loaded;
     }
 
     /** The object's BTF (type information); needs {@code -g} at compile time. */
-    public Btf btf() {
+    public synchronized Btf btf() {
+        requireOpen();
         MemorySegment btf = Native.call(Libbpf.OBJECT_BTF, object).asPointer();
         if (btf.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("BPF object '" + name + "' has no BTF (compile with clang -g)");
         }
-        return new Btf(btf);
+        return new Btf(btf, this);
     }
 
     /** The names of the object's programs (C function names). */
-    public List<String> programNames() {
+    public synchronized List<String> programNames() {
+        requireOpen();
         List<String> names = new ArrayList<>();
         MemorySegment prog = MemorySegment.NULL;
         while (!(prog = Native.call(Libbpf.OBJECT_NEXT_PROGRAM, object, prog).asPointer()).equals(MemorySegment.NULL)) {
@@ -110,7 +116,8 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** The definitions of the object's maps, by name; available before load. */
-    public Map<String, MapDefinition> mapDefinitions() {
+    public synchronized Map<String, MapDefinition> mapDefinitions() {
+        requireOpen();
         Map<String, MapDefinition> maps = new LinkedHashMap<>();
         MemorySegment map = MemorySegment.NULL;
         while (!(map = Native.call(Libbpf.OBJECT_NEXT_MAP, object, map).asPointer()).equals(MemorySegment.NULL)) {
@@ -123,7 +130,7 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Sets a {@code const volatile} variable of {@code .rodata} before load; the value's size must match. */
-    public BpfObject setConstant(String variable, byte[] value) {
+    public synchronized BpfObject setConstant(String variable, byte[] value) {
         requireNotLoaded("set constant '" + variable + "'");
         Btf.Variable var = btf().sectionVariables(".rodata").get(variable);
         if (var == null) {
@@ -156,7 +163,7 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Makes the object use an existing map (e.g. a pinned one) for map {@code mapName} instead of creating it. */
-    public BpfObject reuseMap(String mapName, BpfMap existing) {
+    public synchronized BpfObject reuseMap(String mapName, BpfMap existing) {
         requireNotLoaded("reuse map '" + mapName + "'");
         Native.call(Libbpf.MAP_REUSE_FD, mapHandle(mapName), existing.fd())
                 .checkInt("reuse " + existing + " as map '" + mapName + "' of '" + name + "'");
@@ -164,7 +171,7 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Changes a map's capacity before load (e.g. a rule table sized from configuration). */
-    public BpfObject setMaxEntries(String mapName, int maxEntries) {
+    public synchronized BpfObject setMaxEntries(String mapName, int maxEntries) {
         requireNotLoaded("resize map '" + mapName + "'");
         Native.call(Libbpf.MAP_SET_MAX_ENTRIES, mapHandle(mapName), maxEntries)
                 .checkInt("set max_entries of map '" + mapName + "' of '" + name + "'");
@@ -175,7 +182,7 @@ public final class BpfObject implements AutoCloseable {
      * Pins map {@code mapName} at {@code path} on load; if a compatible map is already pinned there, libbpf reuses
      * it (and load fails if the pinned one is incompatible).
      */
-    public BpfObject setPinPath(String mapName, Path path) {
+    public synchronized BpfObject setPinPath(String mapName, Path path) {
         requireNotLoaded("set pin path of map '" + mapName + "'");
         try (Arena scratch = Arena.ofConfined()) {
             Native.call(Libbpf.MAP_SET_PIN_PATH, mapHandle(mapName), scratch.allocateFrom(path.toString()))
@@ -185,29 +192,40 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Loads the object: creates its maps and verifies and loads its programs. */
-    public BpfObject load() {
+    public synchronized BpfObject load() {
         requireNotLoaded("load");
         Native.call(Libbpf.OBJECT_LOAD, object).checkInt("load BPF object '" + name + "'");
         loaded = true;
         return this;
     }
 
-    /** A program of the loaded object, by its C function name. */
-    public BpfProgram program(String programName) {
+    /** A program of the loaded object, by its C function name; it lives as long as the object. */
+    public synchronized BpfProgram program(String programName) {
         requireLoaded("program '" + programName + "'");
+        BpfProgram known = programs.get(programName);
+        if (known != null) {
+            return known;
+        }
         MemorySegment prog = MemorySegment.NULL;
         while (!(prog = Native.call(Libbpf.OBJECT_NEXT_PROGRAM, object, prog).asPointer()).equals(MemorySegment.NULL)) {
             if (programName.equals(Native.string(Native.call(Libbpf.PROGRAM_NAME, prog).asPointer()))) {
-                return new BpfProgram(Native.call(Libbpf.PROGRAM_FD, prog).asInt(), false);
+                BpfProgram program = new BpfProgram(Native.call(Libbpf.PROGRAM_FD, prog).asInt(), false);
+                programs.put(programName, program);
+                return program;
             }
         }
         throw new IllegalArgumentException("BPF object '" + name + "' has no program '" + programName + "'; it has " + programNames());
     }
 
-    /** A map of the loaded object, by name. */
-    public BpfMap map(String mapName) {
+    /** A map of the loaded object, by name; it lives as long as the object. */
+    public synchronized BpfMap map(String mapName) {
         requireLoaded("map '" + mapName + "'");
-        return new BpfMap(Native.call(Libbpf.MAP_FD, mapHandle(mapName)).asInt(), false);
+        BpfMap known = maps.get(mapName);
+        if (known == null) {
+            known = new BpfMap(Native.call(Libbpf.MAP_FD, mapHandle(mapName)).asInt(), false);
+            maps.put(mapName, known);
+        }
+        return known;
     }
 
     private MemorySegment mapHandle(String mapName) {
@@ -232,29 +250,38 @@ public final class BpfObject implements AutoCloseable {
         throw new IllegalArgumentException("BPF object '" + name + "' has no " + section + " section");
     }
 
-    private void requireLoaded(String what) {
+    /** libbpf frees the object's memory on close: every method checks first (a use after free crashes the JVM). */
+    void requireOpen() {
         if (closed) {
             throw new IllegalStateException("BPF object '" + name + "' is closed");
         }
+    }
+
+    private void requireLoaded(String what) {
+        requireOpen();
         if (!loaded) {
             throw new IllegalStateException("BPF object '" + name + "' is not loaded yet: cannot use " + what);
         }
     }
 
     private void requireNotLoaded(String what) {
-        if (closed) {
-            throw new IllegalStateException("BPF object '" + name + "' is closed");
-        }
+        requireOpen();
         if (loaded) {
             throw new IllegalStateException("BPF object '" + name + "' is already loaded: cannot " + what);
         }
     }
 
-    /** Closes the object and every descriptor it owns. Pinned maps and pinned links stay. */
+    /**
+     * Closes the object and every descriptor it owns. Pinned maps and pinned links stay. The map and program handles
+     * it gave out stop working (their descriptors are closed, and their numbers may soon name something else).
+     */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            String reason = "cannot be used: its BPF object '" + name + "' is closed";
+            maps.values().forEach(map -> map.forget(reason));
+            programs.values().forEach(program -> program.forget(reason));
             Native.call(Libbpf.OBJECT_CLOSE, object);
         }
     }

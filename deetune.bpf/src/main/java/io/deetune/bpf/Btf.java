@@ -24,9 +24,12 @@ public final class Btf {
     private static final int ENTRY = 12;
 
     private final MemorySegment btf;
+    /** The object whose memory holds this BTF: closing it frees the BTF, so every read checks it is still open. */
+    private final BpfObject owner;
 
-    Btf(MemorySegment btf) {
+    Btf(MemorySegment btf, BpfObject owner) {
         this.btf = btf;
+        this.owner = owner;
     }
 
     /** A struct's size and the byte offset of each member. */
@@ -36,6 +39,13 @@ public final class Btf {
     public record Variable(String name, int offset, int size) {}
 
     public Optional<StructLayout> struct(String name) {
+        synchronized (owner) {
+            owner.requireOpen();
+            return structOf(name);
+        }
+    }
+
+    private Optional<StructLayout> structOf(String name) {
         int id = find(name, KIND_STRUCT);
         if (id < 0) {
             return Optional.empty();
@@ -57,6 +67,13 @@ public final class Btf {
 
     /** The variables of a data section ({@code .rodata}, {@code .data}, {@code .bss}), by name. */
     public Map<String, Variable> sectionVariables(String section) {
+        synchronized (owner) {
+            owner.requireOpen();
+            return variablesOf(section);
+        }
+    }
+
+    private Map<String, Variable> variablesOf(String section) {
         Map<String, Variable> variables = new LinkedHashMap<>();
         int id = find(section, KIND_DATASEC);
         if (id < 0) {

@@ -84,7 +84,8 @@ public final class Libbpf {
 
     // --- libc
     public static final Fn CLOSE = Native.libc("close", fd(JAVA_INT, JAVA_INT));
-    public static final Fn OPEN = Native.libc("open", fd(JAVA_INT, ADDRESS, JAVA_INT));
+    /** {@code int open(const char *path, int flags, ...)}: the mode (read with O_CREAT) is variadic; pass 0 without. */
+    public static final Fn OPEN = Native.libcVariadic("open", fd(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     public static final Fn SETNS = Native.libc("setns", fd(JAVA_INT, JAVA_INT, JAVA_INT));
     public static final Fn IF_NAMETOINDEX = Native.libc("if_nametoindex", fd(JAVA_INT, ADDRESS));
     public static final Fn MOUNT = Native.libc("mount", fd(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
