@@ -1,7 +1,9 @@
 package io.deetune.bpf;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.deetune.bpf.internal.KernelLog;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
 import java.io.IOException;
@@ -26,17 +28,24 @@ import java.util.Map;
  */
 public final class BpfObject implements AutoCloseable {
 
+    /** Verifier log lines a rejection shows (the reason is in the last ones). */
+    private static final int VERIFIER_LOG_LINES = 60;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.deetune.bpf.libbpf");
+
     private final String name;
     private final MemorySegment object;
+    /** Where the kernel writes the verifier log during load; freed after load. */
+    private KernelLog kernelLog;
     private boolean loaded;
     private boolean closed;
     /** Handles given out, by name: they borrow the object's descriptors and are told when it closes them. */
     private final Map<String, BpfMap> maps = new HashMap<>();
     private final Map<String, BpfProgram> programs = new HashMap<>();
 
-    private BpfObject(String name, MemorySegment object) {
+    private BpfObject(String name, MemorySegment object, KernelLog kernelLog) {
         this.name = name;
         this.object = object;
+        this.kernelLog = kernelLog;
     }
 
     /** Opens an object from the bytes of its ELF file (e.g. a resource inside a bundle). */
@@ -44,12 +53,16 @@ public final class BpfObject implements AutoCloseable {
         if (elf == null || elf.length == 0) {
             throw new IllegalArgumentException("BPF object '" + name + "' is empty");
         }
+        KernelLog kernelLog = new KernelLog();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = arena.allocateFrom(ValueLayout.JAVA_BYTE, elf);
-            MemorySegment opts = openOptions(arena, name);
+            MemorySegment opts = openOptions(arena, name, kernelLog);
             MemorySegment object = Native.call(Libbpf.OBJECT_OPEN_MEM, bytes, (long) elf.length, opts)
                     .checkPointer("open BPF object '" + name + "' (" + elf.length + " bytes)");
-            return new BpfObject(name, object);
+            return new BpfObject(name, object, kernelLog);
+        } catch (RuntimeException e) {
+            kernelLog.close();
+            throw e;
         }
     }
 
@@ -59,10 +72,14 @@ public final class BpfObject implements AutoCloseable {
             throw new IllegalArgumentException("BPF object file not found: " + file);
         }
         String name = file.getFileName().toString().replaceFirst("\\.bpf\\.o$|\\.o$", "");
+        KernelLog kernelLog = new KernelLog();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment object = Native.call(Libbpf.OBJECT_OPEN_FILE, arena.allocateFrom(file.toString()),
-                    openOptions(arena, name)).checkPointer("open BPF object file " + file);
-            return new BpfObject(name, object);
+                    openOptions(arena, name, kernelLog)).checkPointer("open BPF object file " + file);
+            return new BpfObject(name, object, kernelLog);
+        } catch (RuntimeException e) {
+            kernelLog.close();
+            throw e;
         }
     }
 
@@ -79,10 +96,14 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
-    private static MemorySegment openOptions(Arena arena, String name) {
+    private static MemorySegment openOptions(Arena arena, String name, KernelLog kernelLog) {
         MemorySegment opts = arena.allocate(80, 8); // struct bpf_object_open_opts
         opts.set(JAVA_LONG, 0, 80);
         opts.set(ValueLayout.ADDRESS, 8, arena.allocateFrom(name));
+        // kernel_log_buf, kernel_log_size; kernel_log_level 0: libbpf asks for the log only after a failure
+        opts.set(ValueLayout.ADDRESS, 56, kernelLog.address());
+        opts.set(JAVA_LONG, 64, kernelLog.size());
+        opts.set(JAVA_INT, 72, 0);
         return opts;
     }
 
@@ -194,7 +215,18 @@ public final class BpfObject implements AutoCloseable {
     /** Loads the object: creates its maps and verifies and loads its programs. */
     public synchronized BpfObject load() {
         requireNotLoaded("load");
-        Native.call(Libbpf.OBJECT_LOAD, object).checkInt("load BPF object '" + name + "'");
+        try {
+            Native.Outcome outcome = Native.call(Libbpf.OBJECT_LOAD, object);
+            if (outcome.asInt() < 0) {
+                List<String> verifier = kernelLog.tail(VERIFIER_LOG_LINES);
+                if (!verifier.isEmpty()) {
+                    LOG.warn("BPF object '{}': kernel log:\n{}", name, String.join("\n", verifier));
+                }
+                throw outcome.error("load BPF object '" + name + "'", outcome.asInt(), verifier);
+            }
+        } finally {
+            kernelLog.close(); // libbpf writes to it only during load, and loads once
+        }
         loaded = true;
         return this;
     }
@@ -283,6 +315,7 @@ public final class BpfObject implements AutoCloseable {
             maps.values().forEach(map -> map.forget(reason));
             programs.values().forEach(program -> program.forget(reason));
             Native.call(Libbpf.OBJECT_CLOSE, object);
+            kernelLog.close();
         }
     }
 }

@@ -64,6 +64,11 @@ public final class Native {
         return link(LIBC, name, descriptor, true);
     }
 
+    /** Links a libc function that cannot fail, or whose failure its result shows (malloc, strlen). */
+    public static Fn libcPure(String name, FunctionDescriptor descriptor) {
+        return link(LIBC, name, descriptor, false);
+    }
+
     /**
      * Links a variadic libc function (such as open(2)) that reports failure through errno; {@code descriptor}
      * lists the arguments of the calls made, those from {@code firstVariadic} on being the variadic ones. The C
@@ -120,8 +125,15 @@ public final class Native {
         }
 
         public BpfException error(String context, long rc) {
+            return error(context, rc, List.of());
+        }
+
+        /** The failure, with more log lines (e.g. the kernel's verifier log) after libbpf's own. */
+        public BpfException error(String context, long rc, List<String> moreLog) {
             int code = errno != 0 ? errno : (rc < -1 ? (int) -rc : 0);
-            return new BpfException(fn.name(), code, strerror(code), context, log);
+            List<String> all = new java.util.ArrayList<>(log);
+            all.addAll(moreLog);
+            return new BpfException(fn.name(), code, strerror(code), context, all);
         }
     }
 
