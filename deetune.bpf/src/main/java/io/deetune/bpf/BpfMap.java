@@ -113,6 +113,11 @@ public final class BpfMap implements AutoCloseable {
         return definition;
     }
 
+    /** The BTF layout of the key and value the kernel has for this map (compare before reusing a pinned map). */
+    public MapLayout layout() {
+        return MapLayout.ofKernelMap(fd(), name());
+    }
+
     /** Looks a key up; empty when the key is absent. Not for per-CPU maps (see {@link #lookupPerCpu}). */
     public Optional<byte[]> lookup(byte[] key) {
         requireNotPerCpu("lookup");

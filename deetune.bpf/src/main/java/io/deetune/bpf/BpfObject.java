@@ -122,7 +122,7 @@ public final class BpfObject implements AutoCloseable {
         if (btf.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("BPF object '" + name + "' has no BTF (compile with clang -g)");
         }
-        return new Btf(btf, this);
+        return new Btf(btf, this, this::requireOpen);
     }
 
     /** The names of the object's programs (C function names). */
@@ -148,6 +148,21 @@ public final class BpfObject implements AutoCloseable {
                     Native.call(Libbpf.MAP_MAX_ENTRIES, map).asInt(), Native.call(Libbpf.MAP_FLAGS, map).asInt()));
         }
         return maps;
+    }
+
+    /**
+     * The BTF layout of map {@code mapName}'s key and value as this object declares them (an unknown side where the
+     * object has no BTF for it); compare it with {@link BpfMap#layout()} of a pinned map before reusing that.
+     */
+    public synchronized MapLayout mapLayout(String mapName) {
+        requireOpen();
+        MemorySegment map = mapHandle(mapName);
+        MemorySegment btf = Native.call(Libbpf.OBJECT_BTF, object).asPointer();
+        if (btf.equals(MemorySegment.NULL)) {
+            return MapLayout.UNKNOWN;
+        }
+        return MapLayout.of(new Btf(btf, this, this::requireOpen), Native.call(Libbpf.MAP_BTF_KEY_TYPE_ID, map).asInt(),
+                Native.call(Libbpf.MAP_BTF_VALUE_TYPE_ID, map).asInt());
     }
 
     /** Sets a {@code const volatile} variable of {@code .rodata} before load; the value's size must match. */
