@@ -4,6 +4,7 @@ import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfMap;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.MapDefinition;
+import io.deetune.bpf.MapLayout;
 import io.deetune.core.api.StageMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,12 +62,20 @@ final class StateMapStore implements AutoCloseable {
             Path pin = dir.resolve(wanted.name());
             if (Files.exists(pin)) {
                 try (BpfMap pinned = BpfMap.openPinned(pin)) {
-                    if (pinned.definition().compatibleWith(wanted)) {
-                        object.reuseMap(wanted.name(), pinned);
-                        continue;
+                    if (!pinned.definition().compatibleWith(wanted)) {
+                        LOG.warn("stage '{}': map '{}' changed definition from {} to {}: the pinned map is replaced by a new, empty one",
+                                stage, wanted.name(), pinned.definition(), wanted);
+                    } else {
+                        // Same sizes can still be another layout (fields swapped, retyped): the BTF tells.
+                        MapLayout was = pinned.layout();
+                        MapLayout now = object.mapLayout(wanted.name());
+                        if (was.matches(now)) {
+                            object.reuseMap(wanted.name(), pinned);
+                            continue;
+                        }
+                        LOG.warn("stage '{}': map '{}' changed layout from {} to {}: the pinned map is replaced by a new, empty one",
+                                stage, wanted.name(), was, now);
                     }
-                    LOG.warn("stage '{}': map '{}' changed definition from {} to {}: the pinned map is replaced by a new, empty one",
-                            stage, wanted.name(), pinned.definition(), wanted);
                 }
                 BpfFs.unpin(pin);
             }
