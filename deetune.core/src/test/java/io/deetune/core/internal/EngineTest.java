@@ -291,7 +291,7 @@ class EngineTest {
         int shot = engine.withPipeline("tc", p -> p.dispatcherProgram().testRun(Packets.udp("10.0.0.1", 1, "10.0.0.2", 9, new byte[8])).retval());
         int ok = engine.withPipeline("tc", p -> p.dispatcherProgram().testRun(Packets.udp("10.0.0.1", 1, "10.0.0.2", 10, new byte[8])).retval());
         assertEquals(2, shot, "TC_ACT_SHOT");
-        assertEquals(0, ok, "TC_ACT_OK at the end of the chain");
+        assertEquals(TestRunResult.TC_ACT_UNSPEC, ok, "TC_ACT_UNSPEC (tcx next) at the end of the chain");
         StageInfo marker = engine.get("tc").orElseThrow().chain().get(1);
         assertEquals(1, marker.stats().dropped());
         assertEquals(1, marker.stats().continued());
