@@ -35,6 +35,8 @@ public final class PipelineEngine implements AutoCloseable {
     private final long graceMillis;
     private final StateMapStore stateMaps;
     private final ScheduledExecutorService thread;
+    /** The engine's one thread; work from it runs in place (by identity: every engine names its thread alike). */
+    private volatile Thread engineThread;
     private final Map<String, PipelineRuntime> pipelines = new HashMap<>();
     /** Stage name -> the registration in force. */
     private final Map<String, StageRegistration> stages = new HashMap<>();
@@ -48,8 +50,11 @@ public final class PipelineEngine implements AutoCloseable {
         this.root = root;
         this.graceMillis = graceMillis;
         this.stateMaps = new StateMapStore(root);
-        this.thread = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().name("deetune-pipeline").daemon(true).unstarted(r));
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = Thread.ofPlatform().name("deetune-pipeline").daemon(true).unstarted(r);
+            engineThread = t;
+            return t;
+        });
     }
 
     // ---------------------------------------------------------------- pipelines
@@ -235,7 +240,7 @@ public final class PipelineEngine implements AutoCloseable {
     // ---------------------------------------------------------------- thread
 
     private <T> T call(Callable<T> task) {
-        if (Thread.currentThread().getName().equals("deetune-pipeline")) {
+        if (Thread.currentThread() == engineThread) {
             try {
                 return task.call();
             } catch (RuntimeException e) {

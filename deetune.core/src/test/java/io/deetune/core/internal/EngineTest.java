@@ -299,6 +299,18 @@ class EngineTest {
     }
 
     @Test
+    void workRunsOnTheEngineThreadEvenForACallerOfTheSameName() throws Exception {
+        // Another engine's thread (every engine names its thread alike) or any thread called so must not run the
+        // engine's work itself, beside the engine's own thread.
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        Thread namesake = Thread.ofPlatform().name("deetune-pipeline").start(
+                () -> ranOn.set(engine.withPipeline("t", p -> Thread.currentThread())));
+        namesake.join();
+        assertNotEquals(namesake, ranOn.get());
+        assertEquals("deetune-pipeline", ranOn.get().getName());
+    }
+
+    @Test
     void adoptionUpgradesADispatcherOfAnotherVersion() throws Exception {
         engine.stageAdded(TestStages.registration("one", 100, new TestStages.Tagger('1', 0)));
         engine.close();
