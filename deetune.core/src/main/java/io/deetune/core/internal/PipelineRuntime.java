@@ -53,6 +53,11 @@ final class PipelineRuntime implements AutoCloseable {
     private static final byte[] KEY0 = Codec.U32.toBytes(0);
     private static final int STAGE_META_ENTRIES = 64;
     private static final int NAME_BYTES = 16;
+    /**
+     * The kernel follows at most 33 tail calls (MAX_TAIL_CALL_CNT) from the dispatcher; a 34th stage would be
+     * skipped without a trace, so it is refused.
+     */
+    static final int MAX_STAGES = 33;
 
     private final Path dir;
     private final StateMapStore stateMaps;
@@ -359,6 +364,11 @@ final class PipelineRuntime implements AutoCloseable {
      * @return the new entry; on failure (object, verifier) the chain is left exactly as it was
      */
     ChainEntry place(StageRegistration registration) {
+        if (find(registration.name()) == null && chain.size() >= MAX_STAGES) {
+            throw new IllegalStateException("pipeline '" + name() + "' already runs " + chain.size()
+                    + " stages, at most 33 stages fit (the kernel follows at most 33 tail calls); stage '"
+                    + registration.name() + "' is not placed");
+        }
         ChainEntry fresh = load(registration);
         try {
             ChainEntry existing = find(registration.name());

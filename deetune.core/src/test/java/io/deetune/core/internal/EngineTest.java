@@ -311,6 +311,28 @@ class EngineTest {
     }
 
     @Test
+    void aChainTakesAtMost33StagesAndRefusesTheNextClearly() {
+        io.deetune.core.api.Stage noop = TestStages.plain("noop");
+        for (int i = 1; i <= 33; i++) {
+            engine.stageAdded(TestStages.registration(String.format("s%02d", i), i, noop));
+        }
+        run(engine, 80);
+        assertEquals(1, info().chain().get(33).stats().in(), "the 33rd stage (the 33rd tail call) still runs");
+        engine.stageAdded(TestStages.registration("s34", 34, TestStages.plain("noop")));
+        engine.stageAdded(TestStages.registration("s00", 0, TestStages.plain("noop")));
+        PipelineInfo info = info();
+        assertEquals(34, info.chain().size(), "dispatcher + 33 stages: " + info.chain().stream().map(StageInfo::name).toList());
+        assertTrue(info.problems().get("stage s34").contains("at most 33 stages"), info.problems().toString());
+        assertTrue(info.problems().get("stage s00").contains("at most 33 stages"), info.problems().toString());
+        run(engine, 80);
+        assertEquals(2, info().chain().get(33).stats().in(), "the chain's tail still runs");
+        // A stage already in the chain can still be upgraded.
+        engine.stageRemoved(TestStages.registration("s33", 33, noop), false);
+        engine.stageAdded(TestStages.registration("s33", 33, new TestStages.Tagger('z', 0)));
+        assertEquals("z", run(engine, 80).tags());
+    }
+
+    @Test
     void adoptionUpgradesADispatcherOfAnotherVersion() throws Exception {
         engine.stageAdded(TestStages.registration("one", 100, new TestStages.Tagger('1', 0)));
         engine.close();
