@@ -211,8 +211,9 @@ public final class PipelineEngine implements AutoCloseable {
     private void placeIn(PipelineRuntime runtime, StageRegistration registration) {
         long start = System.nanoTime();
         try {
-            runtime.place(registration);
-            stateMaps.handTo(registration);
+            if (!runtime.place(registration, () -> stateMaps.handTo(registration))) {
+                return; // nothing that defines the stage changed: its program stays
+            }
             LOG.info("stage '{}' live in pipeline '{}' after {} ms", registration.name(), runtime.name(),
                     (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {

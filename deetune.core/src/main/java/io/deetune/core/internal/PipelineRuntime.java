@@ -361,16 +361,27 @@ final class PipelineRuntime implements AutoCloseable {
      * Loads the stage of {@code registration} and puts it in place: a new stage is inserted at its position; a
      * stage already in the chain (loaded or adopted) is replaced by the new instance in one update.
      *
-     * @return the new entry; on failure (object, verifier) the chain is left exactly as it was
+     * <p>A stage already in the chain from an equal registration (same service object, name, priority, hook and
+     * definition) stays as it is: nothing its program is built from changed.
+     *
+     * @param handOver runs once the new program is loaded and before the switch that makes it reachable: the
+     *                 stage's state maps go to the plugin then, so no packet meets them before the plugin filled them
+     * @return true if the chain changed; on failure (object, verifier) the chain is left exactly as it was
      */
-    ChainEntry place(StageRegistration registration) {
-        if (find(registration.name()) == null && chain.size() >= MAX_STAGES) {
+    boolean place(StageRegistration registration, Runnable handOver) {
+        ChainEntry current = find(registration.name());
+        if (current != null && registration.equals(current.registration)) {
+            problems.remove("stage " + registration.name());
+            return false;
+        }
+        if (current == null && chain.size() >= MAX_STAGES) {
             throw new IllegalStateException("pipeline '" + name() + "' already runs " + chain.size()
                     + " stages, at most 33 stages fit (the kernel follows at most 33 tail calls); stage '"
                     + registration.name() + "' is not placed");
         }
         ChainEntry fresh = load(registration);
         try {
+            handOver.run();
             ChainEntry existing = find(registration.name());
             if (existing != null && positionFits(chain.indexOf(existing), fresh)) {
                 replace(existing, fresh);
@@ -381,7 +392,7 @@ final class PipelineRuntime implements AutoCloseable {
                 insert(fresh);
             }
             problems.remove("stage " + registration.name());
-            return fresh;
+            return true;
         } catch (RuntimeException e) {
             fresh.close();
             throw e;

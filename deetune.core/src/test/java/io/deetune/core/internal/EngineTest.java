@@ -333,6 +333,81 @@ class EngineTest {
     }
 
     @Test
+    void aStageGetsItsMapsBeforeItIsReachable() {
+        // A stage that fills its maps in loaded() (the firewall's rules) must not see packets before it has: at
+        // loaded(), a packet through the live chain does not reach it yet.
+        AtomicReference<String> tagsAtLoad = new AtomicReference<>();
+        TestStages.Tagger late = new TestStages.Tagger('x', 0) {
+            @Override
+            public void loaded(io.deetune.core.api.StageMaps maps) {
+                super.loaded(maps);
+                try (BpfProgram live = BpfProgram.openPinned(root.resolve("t/dispatcher_prog"))) {
+                    tagsAtLoad.set(Run.of(live.testRun(taggable(80))).tags());
+                }
+            }
+        };
+        engine.stageAdded(TestStages.registration("first", 100, new TestStages.Tagger('1', 0)));
+        engine.stageAdded(TestStages.registration("late", 200, late));
+        assertEquals("1", tagsAtLoad.get(), "the chain as it was before the stage went live");
+        assertEquals("1x", run(engine, 80).tags());
+    }
+
+    /** A tagger whose state map size is a load-time setting, declared as its definition. */
+    static final class SizedTagger extends TestStages.Tagger {
+        volatile int seenEntries = 1;
+        volatile io.deetune.core.api.StageMaps lastMaps;
+
+        SizedTagger() {
+            super('s', 0);
+        }
+
+        @Override
+        public void configure(io.deetune.bpf.BpfObject object) {
+            super.configure(object);
+            object.setMaxEntries("seen", seenEntries);
+        }
+
+        @Override
+        public Object definition() {
+            return seenEntries;
+        }
+
+        @Override
+        public void loaded(io.deetune.core.api.StageMaps maps) {
+            super.loaded(maps);
+            lastMaps = maps;
+        }
+    }
+
+    @Test
+    void onlyADefiningChangeReplacesTheStage() {
+        SizedTagger stage = new SizedTagger();
+        engine.stageAdded(StageRegistration.of(stage, java.util.Map.of(io.deetune.core.api.Stage.NAME, "sized",
+                io.deetune.core.api.Stage.PRIORITY, 100, "some.setting", "1"), 1));
+        int program = info().chain().get(1).programId();
+        // A configuration change that DS copies into the service properties: nothing the program is built from.
+        engine.stageAdded(StageRegistration.of(stage, java.util.Map.of(io.deetune.core.api.Stage.NAME, "sized",
+                io.deetune.core.api.Stage.PRIORITY, 100, "some.setting", "2"), 1));
+        assertEquals(program, info().chain().get(1).programId(), "the same program stays in the chain");
+        assertEquals(1, stage.loadedCalls.get());
+        assertEquals(0, stage.unloadingCalls.get());
+        run(engine, 80);
+
+        // A change of what the stage declares as its definition (a map size) loads it again, with a new map that
+        // is handed to it before it goes live.
+        stage.seenEntries = 4;
+        engine.stageAdded(StageRegistration.of(stage, java.util.Map.of(io.deetune.core.api.Stage.NAME, "sized",
+                io.deetune.core.api.Stage.PRIORITY, 100, "some.setting", "2"), 1));
+        assertNotEquals(program, info().chain().get(1).programId());
+        assertEquals(2, stage.loadedCalls.get(), "the new maps are handed over");
+        assertEquals(1, stage.unloadingCalls.get(), "the old ones are taken back");
+        assertEquals(4, stage.lastMaps.map("seen").definition().maxEntries());
+        assertEquals("s", run(engine, 80).tags());
+        assertEquals(1, stage.lastMaps.map("seen").typed(io.deetune.bpf.Codec.U32, io.deetune.bpf.Codec.U64).get(0).orElseThrow(),
+                "the live program counts in the map the stage holds");
+    }
+
+    @Test
     void adoptionUpgradesADispatcherOfAnotherVersion() throws Exception {
         engine.stageAdded(TestStages.registration("one", 100, new TestStages.Tagger('1', 0)));
         engine.close();
