@@ -41,12 +41,26 @@ public final class PipelineEngine implements AutoCloseable {
     /** Stage name -> the registration in force. */
     private final Map<String, StageRegistration> stages = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> pendingRemovals = new HashMap<>();
+    private final RetiredEntries retired;
+    /**
+     * A packet stays in a program for microseconds; a few hundred milliseconds cover it with room to spare (and the
+     * softirq backlog of a loaded machine).
+     */
+    static final long RETIRE_GRACE_MILLIS = 500;
 
     /**
      * @param root        the bpffs folder of DeeTune's pins (normally {@code /sys/fs/bpf/deetune})
      * @param graceMillis how long a departed stage stays in the chain waiting for its successor
      */
     public PipelineEngine(Path root, long graceMillis) {
+        this(root, graceMillis, RETIRE_GRACE_MILLIS);
+    }
+
+    /**
+     * @param retireGraceMillis how long a program taken out of a chain (and its successor table) stays open, for
+     *                          the packets still inside it
+     */
+    PipelineEngine(Path root, long graceMillis, long retireGraceMillis) {
         this.root = root;
         this.graceMillis = graceMillis;
         this.stateMaps = new StateMapStore(root);
@@ -55,6 +69,7 @@ public final class PipelineEngine implements AutoCloseable {
             engineThread = t;
             return t;
         });
+        this.retired = new RetiredEntries(retireGraceMillis, thread);
     }
 
     // ---------------------------------------------------------------- pipelines
@@ -71,7 +86,7 @@ public final class PipelineEngine implements AutoCloseable {
                 existing.teardown();
                 pipelines.remove(spec.name());
             }
-            PipelineRuntime runtime = PipelineRuntime.open(root, stateMaps, spec);
+            PipelineRuntime runtime = PipelineRuntime.open(root, stateMaps, retired, spec);
             pipelines.put(spec.name(), runtime);
             for (StageRegistration registration : sortedStages()) {
                 if (registration.hook() == spec.hook()) {
@@ -277,6 +292,7 @@ public final class PipelineEngine implements AutoCloseable {
                 stateMaps.close();
                 pipelines.values().forEach(PipelineRuntime::close);
                 pipelines.clear();
+                retired.close();
                 return null;
             });
         } finally {

@@ -61,6 +61,7 @@ final class PipelineRuntime implements AutoCloseable {
 
     private final Path dir;
     private final StateMapStore stateMaps;
+    private final RetiredEntries retired;
     private PipelineSpec spec;
     private BpfMap stats;
     private BpfMap stageMeta;
@@ -69,15 +70,16 @@ final class PipelineRuntime implements AutoCloseable {
     private final Map<InterfaceRef, BpfLink> links = new LinkedHashMap<>();
     private final Map<String, String> problems = new LinkedHashMap<>();
 
-    private PipelineRuntime(Path dir, StateMapStore stateMaps, PipelineSpec spec) {
+    private PipelineRuntime(Path dir, StateMapStore stateMaps, RetiredEntries retired, PipelineSpec spec) {
         this.dir = dir;
         this.stateMaps = stateMaps;
+        this.retired = retired;
         this.spec = spec;
     }
 
     /** Opens the pipeline: adopts what a previous run pinned, creates what is missing, attaches interfaces. */
-    static PipelineRuntime open(Path root, StateMapStore stateMaps, PipelineSpec spec) {
-        PipelineRuntime runtime = new PipelineRuntime(root.resolve(spec.name()), stateMaps, spec);
+    static PipelineRuntime open(Path root, StateMapStore stateMaps, RetiredEntries retired, PipelineSpec spec) {
+        PipelineRuntime runtime = new PipelineRuntime(root.resolve(spec.name()), stateMaps, retired, spec);
         try {
             runtime.openKernelState();
         } catch (RuntimeException e) {
@@ -200,7 +202,7 @@ final class PipelineRuntime implements AutoCloseable {
         }
         LOG.info("pipeline '{}': dispatcher upgraded in place (program id {} -> {}) on {} attachment(s)",
                 name(), dispatcher.program.id(), fresh.id(), links.size());
-        dispatcher.close();
+        retired.retire("the old dispatcher of pipeline '" + name() + "'", dispatcher);
         dispatcher = new ChainEntry("dispatcher", Integer.MIN_VALUE, 0, fresh, object.map("deetune_next"), object, null);
     }
 
@@ -477,7 +479,7 @@ final class PipelineRuntime implements AutoCloseable {
         setNext(predecessor.next, fresh.program); // the packet-visible switch
         chain.set(index, fresh);
         commitStaged(stagePin(fresh.name, "prog"), stagePin(fresh.name, "next"));
-        old.close();
+        retired.retire("replaced stage '" + old.name + "' of pipeline '" + name() + "'", old);
     }
 
     private void remove(ChainEntry entry) {
@@ -492,7 +494,7 @@ final class PipelineRuntime implements AutoCloseable {
         chain.remove(index);
         BpfFs.unpin(stagePin(entry.name, "prog"));
         BpfFs.unpin(stagePin(entry.name, "next"));
-        entry.close();
+        retired.retire("removed stage '" + entry.name + "' of pipeline '" + name() + "'", entry);
     }
 
     private static void setNext(BpfMap table, BpfProgram program) {
