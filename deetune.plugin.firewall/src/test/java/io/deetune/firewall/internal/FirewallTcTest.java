@@ -37,7 +37,7 @@ class FirewallTcTest {
         stage.install("deny proto tcp dport 22 src 192.0.2.0/24\nallow proto udp dport 53", Action.DENY);
 
         assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(ssh), "denied by the first rule");
-        assertEquals(TestRunResult.TC_ACT_OK, stage.verdict(dns6), "allowed: continues (end of an empty chain)");
+        assertEquals(TestRunResult.TC_ACT_UNSPEC, stage.verdict(dns6), "allowed: continues (end of an empty chain)");
         assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(Packets.udp("2001:db8::10", 40000, "2001:db8::20", 54, new byte[8])),
                 "default policy");
         assertEquals(1, stage.tables.counters().getFirst().packets());
@@ -46,11 +46,11 @@ class FirewallTcTest {
         stage.install("", Action.ALLOW);
         stage.blocklist.block(Cidr.parse("2001:db8::/64"), null);
         assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(dns6), "blocklisted source");
-        assertEquals(TestRunResult.TC_ACT_OK, stage.verdict(ssh));
+        assertEquals(TestRunResult.TC_ACT_UNSPEC, stage.verdict(ssh));
         assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(Arrays.copyOf(ssh, 14 + 20 + 10)), "TCP header cut: malformed");
         byte[] arp = Arrays.copyOf(ssh, 60);
         Packets.putShort(arp, 12, 0x0806);
-        assertEquals(TestRunResult.TC_ACT_OK, stage.verdict(arp), "not IP: not judged");
+        assertEquals(TestRunResult.TC_ACT_UNSPEC, stage.verdict(arp), "not IP: not judged");
         assertArrayEquals(new long[] {1, 1}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
                 stage.tables.drops(BpfLayout.DROP_BLOCKED)});
     }

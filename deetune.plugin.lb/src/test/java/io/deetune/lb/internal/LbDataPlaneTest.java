@@ -79,7 +79,7 @@ class LbDataPlaneTest {
         return Hook.XDP;
     }
 
-    /** The verdict of a packet the stage hands to the kernel, rewritten or not (XDP_PASS; TC_ACT_OK at tc). */
+    /** The verdict of a packet the stage hands to the kernel, rewritten or not (XDP_PASS; TC_ACT_UNSPEC, tcx "next", at tc). */
     int passed() {
         return TestRunResult.XDP_PASS;
     }
