@@ -2,6 +2,7 @@ package io.deetune.lb.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.NetNs;
@@ -155,6 +156,9 @@ class LbTxOffloadNamespaceTest {
         }
         engine.putService(new VirtualService("web", InetAddress.ofLiteral(vip), 80, Protocol.TCP, Algorithm.ROUND_ROBIN, web, HealthCheck.NONE));
         engine.putService(new VirtualService("bulk", InetAddress.ofLiteral(vip), 90, Protocol.TCP, Algorithm.ROUND_ROBIN, bulk, HealthCheck.NONE));
+        // What makes the packets partial, and large writes single GSO packets at the stage.
+        assertTrue(lab.lab.exec(lab.client, "ethtool", "-k", "c0").contains("tcp-segmentation-offload: on"), "the client sends TSO");
+        assertTrue(lab.lab.exec(lab.backends.getFirst(), "ethtool", "-k", "b1").contains("tx-checksumming: on"), "b1 sends partial checksums");
         long errorsBefore = totalChecksumErrors();
         String source = family == 4 ? LbLab.CLIENTS.getFirst() : LbLab.CLIENT6;
 
