@@ -7,6 +7,7 @@
 #include <deetune/csum.h>
 #include "lb_consts.h"
 #include "lb_structs.h"
+#include "lb_counters.h"
 
 /* TCP and UDP both start with the two ports. */
 struct lb_ports {
@@ -82,9 +83,52 @@ static __always_inline int lb_parse_l4(struct deetune_cursor *c, __u8 proto, str
 /* Past this offset an L4 header is not looked for (as many extension headers as the walker takes fit well below). */
 #define LB_MAX_L4_OFFSET 1024
 
+/* lb_parse's result for IPv6 that a routing header still routes onward (see lb_ipv6_routed_onward). */
+#define LB_PARSE_ROUTED -2
+
+/* The start of an IPv6 routing header (RFC 8200 4.4), whatever its type. */
+struct lb_ipv6_rt_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen;
+	__u8 type;
+	__u8 segments_left;
+};
+
+/*
+ * True when a routing header among the extension headers at the cursor still has segments left: the fixed header's
+ * destination is then the next hop of the route, and the packet's own destination sits in the routing header, so
+ * balancing on the first would be balancing on the wrong address. Such packets are left to the kernel (it routes
+ * them on, or drops what it does not handle), counted. The walk stops at a fragment header (fragments are not
+ * balanced anyway) and at anything else deetune_skip_ipv6_ext would stop at; a header cut short is its to refuse.
+ */
+static __always_inline int lb_ipv6_routed_onward(struct deetune_cursor c, __u8 nexthdr)
+{
+#pragma unroll
+	for (int i = 0; i < DEETUNE_IPV6_MAX_EXT; i++) {
+		struct deetune_ipv6_opt_hdr *h = c.pos;
+
+		if (nexthdr != IPPROTO_HOPOPTS && nexthdr != IPPROTO_ROUTING && nexthdr != IPPROTO_DSTOPTS &&
+		    nexthdr != IPPROTO_AH)
+			return 0;
+		if ((void *)(h + 1) > c.end)
+			return 0;
+		if (nexthdr == IPPROTO_ROUTING) {
+			struct lb_ipv6_rt_hdr *rt = c.pos;
+
+			if ((void *)(rt + 1) > c.end)
+				return 0;
+			if (rt->segments_left)
+				return 1;
+		}
+		c.pos += nexthdr == IPPROTO_AH ? (h->hdrlen + 2) * 4 : (h->hdrlen + 1) * 8;
+		nexthdr = h->nexthdr;
+	}
+	return 0;
+}
+
 /*
  * Where the L4 header of the IPv6 packet whose fixed header starts at ip6_offset begins: (next header << 16) |
- * offset from the frame's start, or -1 (a fragment, cut short, too many extension headers). A global function, so
+ * offset from the frame's start, or -1 (a fragment, cut short, too many extension headers), or LB_PARSE_ROUTED. A global function, so
  * the verifier checks the walk through the extension headers once and the caller goes on from one state: inlined,
  * every way through those headers was a path of its own through the whole stage, past the verifier's limit.
  */
@@ -101,6 +145,8 @@ __noinline int lb_ipv6_l4_locate(LB_CTX *ctx, __u32 ip6_offset)
 	if (deetune_parse_ipv6(&c, &ip6) < 0)
 		return -1;
 	nexthdr = ip6->nexthdr;
+	if (lb_ipv6_routed_onward(c, nexthdr))
+		return LB_PARSE_ROUTED;
 	if (deetune_skip_ipv6_ext(&c, &nexthdr) != DEETUNE_L4_AT_CURSOR)
 		return -1;
 	return (int)nexthdr << 16 | (int)(c.pos - data);
@@ -144,7 +190,7 @@ static __always_inline int lb_parse_frame(LB_CTX *ctx, struct lb_packet *pkt)
 			return lb_parse_l4(&c, ip6->nexthdr, pkt);
 		located = lb_ipv6_l4_locate(ctx, (void *)ip6 - data);
 		if (located < 0)
-			return -1;
+			return located;
 		l4_offset = located & 0xffff;
 		if (l4_offset > LB_MAX_L4_OFFSET)
 			return -1;
@@ -154,10 +200,17 @@ static __always_inline int lb_parse_frame(LB_CTX *ctx, struct lb_packet *pkt)
 	return -1;
 }
 
-/* Fills pkt from the frame; -1 when it is not an unfragmented TCP or UDP packet over IPv4/IPv6 (or too short). */
+/*
+ * Fills pkt from the frame; -1 when it is not an unfragmented TCP or UDP packet over IPv4/IPv6 (or too short), or
+ * when a routing header routes it on (counted).
+ */
 static __always_inline int lb_parse(LB_CTX *ctx, struct lb_packet *pkt)
 {
-	if (lb_parse_frame(ctx, pkt) < 0)
+	int parsed = lb_parse_frame(ctx, pkt);
+
+	if (parsed == LB_PARSE_ROUTED)
+		lb_counter_add(LB_COUNTER_IPV6_ROUTED);
+	if (parsed < 0)
 		return -1;
 	if (LB_HOOK_TC)
 		pkt->l4_csum_offset = (void *)pkt->l4_csum - (void *)(long)ctx->data;
