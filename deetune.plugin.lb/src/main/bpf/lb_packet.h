@@ -7,6 +7,7 @@
 #include <deetune/csum.h>
 #include "lb_consts.h"
 #include "lb_structs.h"
+#include "lb_counters.h"
 
 /* TCP and UDP both start with the two ports. */
 struct lb_ports {
@@ -24,8 +25,17 @@ struct lb_packet {
 	__u32 length;			/* frame bytes, for the counters */
 	__u8 tcp_flags;			/* 0 for UDP */
 	__u8 tagged;			/* a VLAN tag sits between Ethernet and IP */
-	__u8 csum_partial;		/* tc: the L4 checksum is left for the segmentation to complete (GSO) */
-	__u32 csum_complete_diff;	/* tc: what the rewrite changed in a whole-packet checksum (CHECKSUM_COMPLETE) */
+	/*
+	 * tc: the rewrite's checksum changes, which the entry hands to the kernel's helpers once the rewrite is done
+	 * (they may move the packet, so they come last): only the kernel knows whether the skb's L4 checksum is full,
+	 * partial (CHECKSUM_PARTIAL: the field holds the pseudo header's sum, as veth and container senders leave it)
+	 * or covered by a whole-packet sum (CHECKSUM_COMPLETE). One's complement sums of the changed words.
+	 */
+	__u8 l4_rewritten;		/* tc: addresses or ports changed */
+	__u16 l4_csum_offset;		/* tc: where l4_csum lies, from the frame's start (for the helpers) */
+	__u32 csum_pseudo_diff;		/* tc: the addresses' change (pseudo header) */
+	__u32 csum_port_diff;		/* tc: the ports' change */
+	__u32 csum_complete_diff;	/* tc: bytes no checksum field covers changed (IPv6 hop limit, ports of UDP without checksum) */
 	__u32 egress_ifindex;		/* LB_REDIRECT: the interface to send it out of */
 };
 
@@ -73,9 +83,52 @@ static __always_inline int lb_parse_l4(struct deetune_cursor *c, __u8 proto, str
 /* Past this offset an L4 header is not looked for (as many extension headers as the walker takes fit well below). */
 #define LB_MAX_L4_OFFSET 1024
 
+/* lb_parse's result for IPv6 that a routing header still routes onward (see lb_ipv6_routed_onward). */
+#define LB_PARSE_ROUTED -2
+
+/* The start of an IPv6 routing header (RFC 8200 4.4), whatever its type. */
+struct lb_ipv6_rt_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen;
+	__u8 type;
+	__u8 segments_left;
+};
+
+/*
+ * True when a routing header among the extension headers at the cursor still has segments left: the fixed header's
+ * destination is then the next hop of the route, and the packet's own destination sits in the routing header, so
+ * balancing on the first would be balancing on the wrong address. Such packets are left to the kernel (it routes
+ * them on, or drops what it does not handle), counted. The walk stops at a fragment header (fragments are not
+ * balanced anyway) and at anything else deetune_skip_ipv6_ext would stop at; a header cut short is its to refuse.
+ */
+static __always_inline int lb_ipv6_routed_onward(struct deetune_cursor c, __u8 nexthdr)
+{
+#pragma unroll
+	for (int i = 0; i < DEETUNE_IPV6_MAX_EXT; i++) {
+		struct deetune_ipv6_opt_hdr *h = c.pos;
+
+		if (nexthdr != IPPROTO_HOPOPTS && nexthdr != IPPROTO_ROUTING && nexthdr != IPPROTO_DSTOPTS &&
+		    nexthdr != IPPROTO_AH)
+			return 0;
+		if ((void *)(h + 1) > c.end)
+			return 0;
+		if (nexthdr == IPPROTO_ROUTING) {
+			struct lb_ipv6_rt_hdr *rt = c.pos;
+
+			if ((void *)(rt + 1) > c.end)
+				return 0;
+			if (rt->segments_left)
+				return 1;
+		}
+		c.pos += nexthdr == IPPROTO_AH ? (h->hdrlen + 2) * 4 : (h->hdrlen + 1) * 8;
+		nexthdr = h->nexthdr;
+	}
+	return 0;
+}
+
 /*
  * Where the L4 header of the IPv6 packet whose fixed header starts at ip6_offset begins: (next header << 16) |
- * offset from the frame's start, or -1 (a fragment, cut short, too many extension headers). A global function, so
+ * offset from the frame's start, or -1 (a fragment, cut short, too many extension headers), or LB_PARSE_ROUTED. A global function, so
  * the verifier checks the walk through the extension headers once and the caller goes on from one state: inlined,
  * every way through those headers was a path of its own through the whole stage, past the verifier's limit.
  */
@@ -92,13 +145,15 @@ __noinline int lb_ipv6_l4_locate(LB_CTX *ctx, __u32 ip6_offset)
 	if (deetune_parse_ipv6(&c, &ip6) < 0)
 		return -1;
 	nexthdr = ip6->nexthdr;
+	if (lb_ipv6_routed_onward(c, nexthdr))
+		return LB_PARSE_ROUTED;
 	if (deetune_skip_ipv6_ext(&c, &nexthdr) != DEETUNE_L4_AT_CURSOR)
 		return -1;
 	return (int)nexthdr << 16 | (int)(c.pos - data);
 }
 
-/* Fills pkt from the frame; -1 when it is not an unfragmented TCP or UDP packet over IPv4/IPv6 (or too short). */
-static __always_inline int lb_parse(LB_CTX *ctx, struct lb_packet *pkt)
+/* lb_parse's walk through the headers. */
+static __always_inline int lb_parse_frame(LB_CTX *ctx, struct lb_packet *pkt)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -135,7 +190,7 @@ static __always_inline int lb_parse(LB_CTX *ctx, struct lb_packet *pkt)
 			return lb_parse_l4(&c, ip6->nexthdr, pkt);
 		located = lb_ipv6_l4_locate(ctx, (void *)ip6 - data);
 		if (located < 0)
-			return -1;
+			return located;
 		l4_offset = located & 0xffff;
 		if (l4_offset > LB_MAX_L4_OFFSET)
 			return -1;
@@ -143,6 +198,23 @@ static __always_inline int lb_parse(LB_CTX *ctx, struct lb_packet *pkt)
 		return lb_parse_l4(&c, located >> 16, pkt);
 	}
 	return -1;
+}
+
+/*
+ * Fills pkt from the frame; -1 when it is not an unfragmented TCP or UDP packet over IPv4/IPv6 (or too short), or
+ * when a routing header routes it on (counted).
+ */
+static __always_inline int lb_parse(LB_CTX *ctx, struct lb_packet *pkt)
+{
+	int parsed = lb_parse_frame(ctx, pkt);
+
+	if (parsed == LB_PARSE_ROUTED)
+		lb_counter_add(LB_COUNTER_IPV6_ROUTED);
+	if (parsed < 0)
+		return -1;
+	if (LB_HOOK_TC)
+		pkt->l4_csum_offset = (void *)pkt->l4_csum - (void *)(long)ctx->data;
+	return 0;
 }
 
 /* One's complement sum of 32-bit words, as the kernel keeps skb->csum. */
@@ -153,8 +225,9 @@ static __always_inline __u32 lb_csum_add32(__u32 sum, __u32 word)
 }
 
 /*
- * tc only: records a 16-bit word of the packet changing from old to new, for a checksum the receiving device
- * computed over the whole packet (CHECKSUM_COMPLETE); the entry hands the sum to bpf_csum_update.
+ * tc only: records a 16-bit word of the packet changing from old to new that no checksum field covers, for a
+ * checksum the receiving device computed over the whole packet (CHECKSUM_COMPLETE); the entry hands the sum to
+ * bpf_csum_update, which changes nothing for other skbs.
  */
 static __always_inline void lb_csum_complete_change(struct lb_packet *pkt, __be16 old, __be16 new)
 {
@@ -164,34 +237,24 @@ static __always_inline void lb_csum_complete_change(struct lb_packet *pkt, __be1
 
 /*
  * Updates the L4 checksum for a changed address (pseudo header) and port; UDP keeps "no checksum" (IPv4).
- * For a whole-packet checksum (tc, CHECKSUM_COMPLETE) the sum of an L4 segment with a valid checksum is minus its
- * pseudo header's, so the net change is the address's alone, and none at all over IPv6, whose header has no
- * checksum of its own to cancel the address change out.
+ * At tc only records the change (see struct lb_packet): lb_tc.bpf.c applies it with bpf_l4_csum_replace.
  */
 static __always_inline void lb_l4_csum_update(struct lb_packet *pkt, const __be32 old_addr[4], const __be32 new_addr[4],
 					      __be16 old_port, __be16 new_port)
 {
-	if (pkt->csum_partial) {
-		/*
-		 * The field holds the pseudo header's sum, not complemented, and the segmentation adds the data
-		 * (ports included) later: update the complement, for the addresses only.
-		 */
-		*pkt->l4_csum = ~*pkt->l4_csum;
-		if (pkt->ip4)
-			deetune_csum_replace4(pkt->l4_csum, old_addr[0], new_addr[0]);
-		else
-			deetune_csum_replace16(pkt->l4_csum, old_addr, new_addr);
-		*pkt->l4_csum = ~*pkt->l4_csum;
-		return;
-	}
-	if (pkt->ip4) {
-		if (pkt->flow.proto == IPPROTO_UDP && *pkt->l4_csum == 0) {
-			lb_csum_complete_change(pkt, old_port, new_port);
-		} else {
-			/* Minus the address's change (its two 16-bit halves): new to old. */
-			lb_csum_complete_change(pkt, new_addr[0], old_addr[0]);
-			lb_csum_complete_change(pkt, new_addr[0] >> 16, old_addr[0] >> 16);
+	if (LB_HOOK_TC) {
+		pkt->l4_rewritten = 1;
+		pkt->csum_pseudo_diff = lb_csum_add32(lb_csum_add32(pkt->csum_pseudo_diff, ~old_addr[0]), new_addr[0]);
+		if (pkt->ip6) {
+#pragma unroll
+			for (int i = 1; i < 4; i++)
+				pkt->csum_pseudo_diff = lb_csum_add32(lb_csum_add32(pkt->csum_pseudo_diff, ~old_addr[i]), new_addr[i]);
 		}
+		pkt->csum_port_diff = lb_csum_add32(lb_csum_add32(pkt->csum_port_diff, (__u16)~old_port), new_port);
+		/* UDP over IPv4 without a checksum: the helper leaves it 0, so nothing makes up for the ports' change. */
+		if (pkt->ip4 && pkt->flow.proto == IPPROTO_UDP && *pkt->l4_csum == 0)
+			lb_csum_complete_change(pkt, old_port, new_port);
+		return;
 	}
 	if (pkt->flow.proto == IPPROTO_UDP && pkt->ip4) {
 		deetune_udp4_csum_replace4(pkt->l4_csum, old_addr[0], new_addr[0]);

@@ -8,6 +8,39 @@
 #define LB_HOOK_TC 1
 #include "lb_stage.h"
 
+#ifndef EINVAL
+#define EINVAL 22
+#endif
+
+/*
+ * Applies the rewrite's L4 checksum changes (recorded in pkt by lb_l4_csum_update) through the kernel's helpers,
+ * which know the skb's checksum state: a full checksum is updated for addresses and ports; a partial one
+ * (CHECKSUM_PARTIAL, GSO or not) for the addresses only, since the device or the segmentation sums the ports
+ * later; a whole-packet sum (CHECKSUM_COMPLETE) follows what changed. The helpers may move the packet data: every
+ * packet pointer is dead after the first call.
+ */
+static __always_inline void lb_tc_apply_checksums(struct __sk_buff *skb, struct lb_packet *pkt)
+{
+	__u32 offset = pkt->l4_csum_offset;
+	__u64 udp = pkt->flow.proto == IPPROTO_UDP ? BPF_F_MARK_MANGLED_0 : 0;
+	__u32 complete_diff = pkt->csum_complete_diff;
+	int ipv6 = pkt->ip6 != NULL;
+
+	/*
+	 * Over IPv6 no header checksum makes up for the addresses' change in a whole-packet sum: BPF_F_IPV6 (6.16)
+	 * keeps skb->csum as it is. An older kernel refuses the flag; it then changes skb->csum as for IPv4, and
+	 * the bpf_csum_update below takes that back.
+	 */
+	if (bpf_l4_csum_replace(skb, offset, 0, pkt->csum_pseudo_diff, udp | BPF_F_PSEUDO_HDR | (ipv6 ? BPF_F_IPV6 : 0)) == -EINVAL &&
+	    ipv6) {
+		bpf_l4_csum_replace(skb, offset, 0, pkt->csum_pseudo_diff, udp | BPF_F_PSEUDO_HDR);
+		complete_diff = lb_csum_add32(complete_diff, pkt->csum_pseudo_diff);
+	}
+	bpf_l4_csum_replace(skb, offset, 0, pkt->csum_port_diff, udp);
+	if (complete_diff)
+		bpf_csum_update(skb, complete_diff);
+}
+
 SEC("tc")
 int lb_tc(struct __sk_buff *skb)
 {
@@ -16,12 +49,9 @@ int lb_tc(struct __sk_buff *skb)
 
 	deetune_tc_pull_headers(skb);
 	pkt.length = skb->len;
-	/* A GRO-merged skb carries a checksum the segmentation completes later (see lb_l4_csum_update). */
-	pkt.csum_partial = skb->gso_size != 0;
 	action = lb_judge(skb, &pkt);
-	/* A checksum the receiving device computed over the whole packet (CHECKSUM_COMPLETE) follows the rewrite. */
-	if (pkt.csum_complete_diff)
-		bpf_csum_update(skb, pkt.csum_complete_diff);
+	if (pkt.l4_rewritten)
+		lb_tc_apply_checksums(skb, &pkt);
 	switch (action) {
 	case LB_PASS:
 		return deetune_tc_pass(); /* tcx "next": later tcx programs and tc filters still run */

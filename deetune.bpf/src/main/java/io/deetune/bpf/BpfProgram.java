@@ -22,6 +22,12 @@ public final class BpfProgram implements AutoCloseable {
     public static final int TYPE_XDP = 6;
     /** {@code BPF_PROG_TYPE_SCHED_CLS} (TC). */
     public static final int TYPE_SCHED_CLS = 3;
+    /**
+     * Test-run flag {@code BPF_F_TEST_SKB_CHECKSUM_COMPLETE} (TC programs): the skb starts CHECKSUM_COMPLETE with
+     * the sum of the packet from its network header, and the run fails (EBADMSG) if after the program that sum
+     * no longer matches the packet: a rewrite that forgot a whole-packet checksum shows.
+     */
+    public static final int TEST_RUN_SKB_CHECKSUM_COMPLETE = 1 << 2;
 
     private static final int PROG_INFO_SIZE = 232;
     private static final int BPF_XDP = 37;
@@ -100,6 +106,11 @@ public final class BpfProgram implements AutoCloseable {
      * more from it and wants the rest zero), or the kernel's default context when {@code context} is null.
      */
     public TestRunResult testRun(byte[] packet, byte[] context, int repeat) {
+        return testRun(packet, context, repeat, 0);
+    }
+
+    /** {@link #testRun(byte[], byte[], int)} with test-run {@code flags}, e.g. {@link #TEST_RUN_SKB_CHECKSUM_COMPLETE}. */
+    public TestRunResult testRun(byte[] packet, byte[] context, int repeat, int flags) {
         if (packet.length < 14) {
             throw new IllegalArgumentException("test packet has " + packet.length + " bytes; at least an Ethernet header (14) is needed");
         }
@@ -114,6 +125,7 @@ public final class BpfProgram implements AutoCloseable {
             opts.set(JAVA_INT, 24, packet.length);
             opts.set(JAVA_INT, 28, outCapacity);
             opts.set(JAVA_INT, 60, Math.max(1, repeat));
+            opts.set(JAVA_INT, 68, flags);
             if (context != null) {
                 opts.set(ValueLayout.ADDRESS, 32, arena.allocateFrom(ValueLayout.JAVA_BYTE, context));
                 opts.set(JAVA_INT, 48, context.length);

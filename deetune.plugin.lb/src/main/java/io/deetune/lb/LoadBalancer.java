@@ -2,6 +2,7 @@ package io.deetune.lb;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,4 +33,17 @@ public interface LoadBalancer {
 
     /** The connection table, optionally only the flows of one service (null for all). */
     List<Flow> flows(String service);
+
+    /**
+     * Counters of data-plane events that belong to no service or backend, by name, in a stable order:
+     * {@code ipv6-routed-onward} (IPv6 whose routing header still had segments left, so its destination was a hop:
+     * not balanced), {@code xdp-redirected} (rewritten packets sent out with XDP_REDIRECT) and
+     * {@code xdp-redirect-unable} (rewritten packets whose egress interface cannot send XDP frames, handed to the
+     * kernel to forward instead). Empty where the implementation keeps none.
+     *
+     * @since 1.1
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
+    }
 }

@@ -4,5 +4,5 @@
  * configuration files and other bundles (e.g. a REST layer) use.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.deetune.lb;

@@ -32,17 +32,33 @@ public final class NetLab implements AutoCloseable {
      * checksums, as on a wire (see the design's namespace notes).
      */
     public void veth(String nsA, String ifA, String cidrA, String nsB, String ifB, String cidrB) {
-        run("ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
-        configure(nsA, ifA, cidrA);
-        configure(nsB, ifB, cidrB);
+        veth(nsA, ifA, cidrA, TxChecksum.OFF, nsB, ifB, cidrB, TxChecksum.OFF);
     }
 
-    private void configure(String ns, String ifname, String cidr) {
+    /**
+     * Transmit checksum offload of one end of a veth pair. {@link #OFF} (what {@link #veth(String, String, String,
+     * String, String, String)} sets up) makes the sender write full checksums, as frames on a wire carry.
+     * {@link #ON} is the kernel's default for veth and what containers send with: TCP and UDP leave the checksum
+     * to be completed (CHECKSUM_PARTIAL, the field holding the pseudo header's sum) and large writes go out as one
+     * GSO packet, so a stage between the namespaces meets the skbs a real container host hands it.
+     */
+    public enum TxChecksum { OFF, ON }
+
+    /** {@link #veth(String, String, String, String, String, String)} with each end's transmit checksum offload. */
+    public void veth(String nsA, String ifA, String cidrA, TxChecksum txA, String nsB, String ifB, String cidrB, TxChecksum txB) {
+        run("ip", "link", "add", ifA, "netns", nsA, "type", "veth", "peer", "name", ifB, "netns", nsB);
+        configure(nsA, ifA, cidrA, txA);
+        configure(nsB, ifB, cidrB, txB);
+    }
+
+    private void configure(String ns, String ifname, String cidr, TxChecksum tx) {
         if (cidr != null) {
             run("ip", "-n", ns, "addr", "add", cidr, "dev", ifname);
         }
         run("ip", "-n", ns, "link", "set", ifname, "up");
-        exec(ns, "ethtool", "-K", ifname, "tx", "off");
+        if (tx == TxChecksum.OFF) {
+            exec(ns, "ethtool", "-K", ifname, "tx", "off");
+        }
     }
 
     /** Two lab hosts joined by one veth pair. */

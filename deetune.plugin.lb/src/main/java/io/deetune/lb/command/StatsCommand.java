@@ -39,6 +39,13 @@ public class StatsCommand implements Action {
             }
         }
         table.print(System.out);
+        if (service == null) {
+            ShellTable counters = new ShellTable();
+            counters.column("Data plane");
+            counters.column("Packets");
+            loadBalancer.counters().forEach((name, value) -> counters.addRow().addContent(name, value));
+            counters.print(System.out);
+        }
         return null;
     }
 }

@@ -418,6 +418,15 @@ public final class LbEngine implements LoadBalancer {
     }
 
     @Override
+    public synchronized Map<String, Long> counters() {
+        Map<String, Long> result = new LinkedHashMap<>();
+        for (LbCounter counter : LbCounter.values()) {
+            result.put(counter.key, maps == null ? 0L : maps.counters.getSummed(counter.ordinal(), Long::sum).orElse(0L));
+        }
+        return result;
+    }
+
+    @Override
     public synchronized List<Flow> flows(String service) {
         List<Flow> result = new ArrayList<>();
         if (maps == null) {

@@ -17,6 +17,7 @@ final class LbMaps {
     final BpfMap replies;
     final TypedMap<Integer, Stats> serviceStats;
     final TypedMap<Integer, Stats> backendStats;
+    final TypedMap<Integer, Long> counters;
 
     LbMaps(Function<String, BpfMap> byName) {
         services = byName.apply("lb_services").typed(VipKey.CODEC, ServiceEntry.CODEC);
@@ -28,6 +29,7 @@ final class LbMaps {
         replies = byName.apply("lb_replies");
         serviceStats = byName.apply("lb_service_stats").typed(Codec.U32, Stats.CODEC);
         backendStats = byName.apply("lb_backend_stats").typed(Codec.U32, Stats.CODEC);
+        counters = byName.apply("lb_counters").typed(Codec.U32, Codec.U64);
     }
 
     TypedMap<FlowKey, ReplyEntry> replies(int family) {

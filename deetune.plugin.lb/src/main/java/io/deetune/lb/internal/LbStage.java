@@ -232,4 +232,9 @@ public final class LbStage implements Stage, LoadBalancer {
     public List<Flow> flows(String service) {
         return engine.flows(service);
     }
+
+    @Override
+    public Map<String, Long> counters() {
+        return engine.counters();
+    }
 }

@@ -281,6 +281,50 @@ class LbDataPlaneTest {
         assertEquals(bound, Packets.destinationAddress(run(next).output()).getHostAddress());
     }
 
+    /**
+     * The IPv6 frame with a segment routing header (routing type 4, RFC 8754) after the fixed header, holding
+     * {@code segment} with {@code segmentsLeft} of the route still to go.
+     */
+    static byte[] withRoutingHeader(byte[] frame, int segmentsLeft, String segment) {
+        int at = 14 + 40;
+        byte[] f = new byte[frame.length + 24];
+        System.arraycopy(frame, 0, f, 0, at);
+        System.arraycopy(frame, at, f, at + 24, frame.length - at);
+        f[at] = frame[14 + 6]; // next header: the L4 protocol
+        f[at + 1] = 2;         // 24 bytes: 8 + one 16-byte segment
+        f[at + 2] = 4;         // segment routing
+        f[at + 3] = (byte) segmentsLeft;
+        System.arraycopy(ip(segment).getAddress(), 0, f, at + 8, 16);
+        f[14 + 6] = 43;
+        Packets.putShort(f, 14 + 4, Packets.getShort(frame, 14 + 4) + 24);
+        return f;
+    }
+
+    @Test
+    void ipv6ThatARoutingHeaderRoutesOnIsNotBalancedOnItsNextHop() {
+        engine.putService(service("web6", "fd00::100", 443, Protocol.TCP, Algorithm.ROUND_ROBIN, List.of("fd00:1::1")));
+        // Addressed to the VIP, but as a hop of its route: the packet's destination is fd00:77::1, in the header.
+        byte[] onward = withRoutingHeader(Packets.tcp("fd00:9::1", 50400, "fd00::100", 443, TCP_SYN, new byte[0]), 1, "fd00:77::1");
+        byte[] behindHopByHop = Packets.withIpv6Extension(
+                withRoutingHeader(Packets.tcp("fd00:9::1", 50401, "fd00::100", 443, TCP_SYN, new byte[0]), 1, "fd00:77::1"), 0, 0, false);
+        for (byte[] frame : List.of(onward, behindHopByHop)) {
+            TestRunResult result = run(frame);
+            assertEquals(passed(), result.retval());
+            assertArrayEquals(frame, result.output(), "passed on untouched");
+        }
+        assertEquals(0, engine.flows(null).size(), "no flow");
+        assertEquals(2L, engine.counters().get("ipv6-routed-onward"));
+
+        // No segment left: the fixed header's destination is the last of the route, the VIP. Balanced.
+        byte[] arrived = withRoutingHeader(Packets.tcp("fd00:9::1", 50402, "fd00::100", 443, TCP_SYN, new byte[0]), 0, "fd00:77::1");
+        TestRunResult result = run(arrived);
+        assertEquals(passed(), result.retval());
+        assertEquals(ip("fd00:1::1"), Packets.destinationAddress(result.output()));
+        assertEquals(8080, Packets.getShort(result.output(), 14 + 40 + 24 + 2));
+        assertEquals(1, engine.flows(null).size());
+        assertEquals(2L, engine.counters().get("ipv6-routed-onward"));
+    }
+
     @Test
     void trafficNotForAVipContinuesTheChainUntouched() {
         engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));

@@ -5,6 +5,7 @@ import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.NetNs;
 import io.deetune.bpf.testing.NetLab;
+import io.deetune.bpf.testing.NetLab.TxChecksum;
 import io.deetune.core.api.Hook;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,9 +42,19 @@ final class LbLab implements AutoCloseable {
     private final List<BpfLink> links = new ArrayList<>();
 
     LbLab() {
+        this(TxChecksum.OFF);
+    }
+
+    /**
+     * With {@code senders} ON the client's and the backends' veths keep transmit checksum offload (the kernel's
+     * default, as containers send: CHECKSUM_PARTIAL and GSO packets reach the stage); the LB's own ends keep
+     * OFF, so what it forwards is checksummed by its own transmit path and a wrong checksum field shows at the
+     * receiver.
+     */
+    LbLab(TxChecksum senders) {
         noDuplicateAddressDetection(client);
         noDuplicateAddressDetection(lb);
-        lab.veth(client, "c0", CLIENTS.getFirst() + "/24", lb, "lb-c", "10.10.0.1/24");
+        lab.veth(client, "c0", CLIENTS.getFirst() + "/24", senders, lb, "lb-c", "10.10.0.1/24", TxChecksum.OFF);
         for (String extra : CLIENTS.subList(1, CLIENTS.size())) {
             lab.exec(client, "ip", "addr", "add", extra + "/24", "dev", "c0");
         }
@@ -58,7 +69,7 @@ final class LbLab implements AutoCloseable {
             String ns = lab.namespace("b" + i);
             noDuplicateAddressDetection(ns);
             String address = "10.11." + i + ".2";
-            lab.veth(lb, "lb-b" + i, "10.11." + i + ".1/24", ns, "b" + i, address + "/24");
+            lab.veth(lb, "lb-b" + i, "10.11." + i + ".1/24", TxChecksum.OFF, ns, "b" + i, address + "/24", senders);
             lab.exec(ns, "ip", "route", "add", "default", "via", "10.11." + i + ".1");
             lab.exec(ns, "ip", "addr", "add", "fd11:" + i + "::2/64", "dev", "b" + i, "nodad");
             lab.exec(lb, "ip", "addr", "add", "fd11:" + i + "::1/64", "dev", "lb-b" + i, "nodad");

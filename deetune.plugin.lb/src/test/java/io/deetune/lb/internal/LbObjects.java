@@ -39,7 +39,7 @@ final class LbObjects {
         return load(Hook.XDP, fibRedirect);
     }
 
-    /** Loaded, forwarding by XDP_PASS / TC_ACT_OK (no routing in BPF_PROG_TEST_RUN) or by fib lookup + redirect. */
+    /** Loaded, forwarding by XDP_PASS / TC_ACT_UNSPEC (no routing in BPF_PROG_TEST_RUN) or by fib lookup + redirect. */
     static BpfObject load(Hook hook, boolean fibRedirect) {
         BpfObject object = open(hook);
         try {
