@@ -26,29 +26,50 @@ final class KarafProcess implements AutoCloseable {
     static final String USER = "admin";
     private static final Duration BOOT = Duration.ofSeconds(180);
 
+    /** Karaf's SSH and HTTP ports as the distribution ships them (bin/setenv adds DEETUNE_INSTANCE to each). */
+    static final int SHIPPED_SSH_PORT = 8101;
+    static final int SHIPPED_HTTP_PORT = 8181;
+
     private final Path home;
-    private final int sshPort = freePort();
-    private final int httpPort = freePort();
+    private final int sshPort;
+    private final int httpPort;
     /** The environment of every script run: changes to the test JVM's (a null value removes the variable). */
     private final Map<String, String> environment = new HashMap<>(Map.of("JAVA_HOME", System.getProperty("java.home")));
     private ProcessHandle process;
     private int starts;
 
-    private KarafProcess(Path home) {
+    private KarafProcess(Path home, int sshPort, int httpPort) {
         this.home = home;
+        this.sshPort = sshPort;
+        this.httpPort = httpPort;
     }
 
     /** Unpacks the distribution into {@code into} (emptied first) and moves every port off Karaf's defaults. */
     static KarafProcess unpack(Path distribution, Path into) throws IOException {
-        deleteTree(into);
-        Files.createDirectories(into);
-        run(List.of("tar", "xzf", distribution.toString(), "--strip-components=1", "-C", into.toString()), Map.of());
-        KarafProcess karaf = new KarafProcess(into);
+        untar(distribution, into);
+        KarafProcess karaf = new KarafProcess(into, freePort(), freePort());
         karaf.setProperty("org.apache.karaf.shell.cfg", "sshPort", Integer.toString(karaf.sshPort));
         karaf.setProperty("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(karaf.httpPort));
         karaf.setProperty("org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
         karaf.setProperty("org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
         return karaf;
+    }
+
+    /**
+     * Unpacks the distribution with its etc/ as shipped and runs it as instance {@code instance} beside the first, the
+     * way the README tells a user to: {@code DEETUNE_INSTANCE} in the scripts' environment moves every port by it.
+     */
+    static KarafProcess unpackAsInstance(Path distribution, Path into, int instance) throws IOException {
+        untar(distribution, into);
+        KarafProcess karaf = new KarafProcess(into, SHIPPED_SSH_PORT + instance, SHIPPED_HTTP_PORT + instance);
+        karaf.environment.put("DEETUNE_INSTANCE", Integer.toString(instance));
+        return karaf;
+    }
+
+    private static void untar(Path distribution, Path into) throws IOException {
+        deleteTree(into);
+        Files.createDirectories(into);
+        run(List.of("tar", "xzf", distribution.toString(), "--strip-components=1", "-C", into.toString()), Map.of());
     }
 
     Path home() {

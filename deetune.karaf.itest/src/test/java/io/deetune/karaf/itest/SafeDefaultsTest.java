@@ -23,22 +23,25 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The distribution as a Karaf user starts it: {@code bin/start} and {@code bin/client} with no JAVA_HOME and an old
- * Java first on PATH (Debian's default JRE, which Maven pulls in), and the defaults it must be safe with: the console
- * and HTTP answer this machine only, and the admin password is generated at the first start, readable by root only.
+ * Java first on PATH (Debian's default JRE, which Maven pulls in), with etc/ as shipped, as a second instance beside
+ * the first ({@code DEETUNE_INSTANCE}); and the defaults it must be safe with: the console and HTTP answer this
+ * machine only, and the admin password is generated at the first start, readable by root only.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SafeDefaultsTest {
 
-    private static final String PIN_ROOT = "/sys/fs/bpf/deetune-itest-defaults";
-
+    private int instance;
+    private String pinRoot;
     private KarafProcess karaf;
     private Path oldJava;
 
     @BeforeAll
     void startAsAUserWould() throws Exception {
         oldJava = olderJavaHome();
-        karaf = KarafProcess.unpack(Path.of(System.getProperty("deetune.distribution")), Path.of("target/karaf-defaults").toAbsolutePath());
-        karaf.setProperty("io.deetune.core.cfg", "pin.root", PIN_ROOT);
+        instance = freeInstance();
+        pinRoot = "/sys/fs/bpf/deetune-" + instance;
+        karaf = KarafProcess.unpackAsInstance(Path.of(System.getProperty("deetune.distribution")),
+                Path.of("target/karaf-defaults").toAbsolutePath(), instance);
         Map<String, String> environment = karaf.environment();
         environment.put("JAVA_HOME", null);
         environment.put("PATH", oldJava.resolve("bin") + ":" + System.getenv("PATH"));
@@ -50,7 +53,7 @@ class SafeDefaultsTest {
         try {
             karaf.close();
         } finally {
-            KarafProcess.deleteTree(Path.of(PIN_ROOT));
+            KarafProcess.deleteTree(Path.of(pinRoot));
         }
     }
 
@@ -79,6 +82,41 @@ class SafeDefaultsTest {
             }
         } finally {
             Files.delete(noJdks);
+        }
+    }
+
+    @Test
+    void oneSettingMovesEveryPortAndThePinRootOfASecondInstance() throws IOException {
+        assertEquals(KarafProcess.SHIPPED_SSH_PORT + instance, karaf.sshPort());
+        for (int port : List.of(8101 + instance, 8181 + instance, 1099 + instance, 44444 + instance)) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            }
+        }
+        assertTrue(Files.isDirectory(Path.of(pinRoot)), pinRoot);
+        // bin/client finds the instance's SSH port in etc/ by itself.
+        String whoami = karaf.script(List.of(karaf.home().resolve("bin/client").toString(), "-u", "admin", "-p", karaf.password(),
+                "jaas:whoami")).output();
+        assertTrue(whoami.contains("admin"), whoami);
+    }
+
+    /** An instance number whose four ports are free here. */
+    private static int freeInstance() {
+        int start = new java.util.Random().nextInt(7000);
+        for (int i = 0; i < 7000; i++) {
+            int candidate = 2000 + (start + i) % 7000;
+            if (List.of(8101, 8181, 1099, 44444).stream().allMatch(base -> free(base + candidate))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no instance number with four free ports");
+    }
+
+    private static boolean free(int port) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
