@@ -89,12 +89,16 @@ final class KarafProcess implements AutoCloseable {
         return environment;
     }
 
-    /** The admin password that Karaf generated at its first start (etc/admin.password). */
+    /**
+     * The admin password that Karaf generated at its first start (etc/admin.password).
+     *
+     * @throws IllegalStateException while there is none yet (Karaf's JVM has not got that far)
+     */
     String password() {
         try {
             return Files.readString(etc("admin.password")).strip();
         } catch (IOException e) {
-            throw new UncheckedIOException("no generated admin password (has Karaf started once?)", e);
+            throw new IllegalStateException("no generated admin password (has Karaf started once?)", e);
         }
     }
 
