@@ -21,11 +21,9 @@ public final class BpfLink implements AutoCloseable {
     private static final int LINK_INFO_SIZE = 48;
 
     private final Descriptor descriptor;
-    private final int fd;
 
     private BpfLink(int fd) {
-        this.descriptor = new Descriptor(fd, true);
-        this.fd = fd;
+        this.descriptor = new Descriptor(fd, true, "link");
     }
 
     static BpfLink create(BpfProgram program, int target, int attachType, int flags, String context) {
@@ -64,31 +62,32 @@ public final class BpfLink implements AutoCloseable {
     /** The link's kernel description. */
     public record Info(int id, int type, int programId, int ifindex) {}
 
+    /** The link's descriptor; fails once the link is closed. */
     public int fd() {
-        return fd;
+        return descriptor.fd();
     }
 
     public Info info() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = Fds.info(arena, fd, LINK_INFO_SIZE, "link");
+            MemorySegment info = Fds.info(arena, fd(), LINK_INFO_SIZE, "link");
             return new Info(info.get(JAVA_INT, 4), info.get(JAVA_INT, 0), info.get(JAVA_INT, 8), info.get(JAVA_INT, 16));
         }
     }
 
     /** Atomically replaces the attached program (every packet sees the old or the new one). */
     public void update(BpfProgram program) {
-        Native.call(Libbpf.LINK_UPDATE, fd, program.fd(), MemorySegment.NULL)
+        Native.call(Libbpf.LINK_UPDATE, fd(), program.fd(), MemorySegment.NULL)
                 .checkInt("replace the program of link " + info().id() + " by '" + program.name() + "'");
     }
 
     /** Ends the attachment now, even if the link stays pinned or open elsewhere. */
     public void detach() {
-        Native.call(Libbpf.LINK_DETACH, fd).checkInt("detach link fd " + fd);
+        Native.call(Libbpf.LINK_DETACH, fd()).checkInt("detach link fd " + fd());
     }
 
     /** Pins the link at {@code path} so that the attachment outlives this process. */
     public void pin(Path path) {
-        Fds.pin(fd, path, "link");
+        Fds.pin(fd(), path, "link");
     }
 
     /** Closes this descriptor; a pinned link stays attached. */

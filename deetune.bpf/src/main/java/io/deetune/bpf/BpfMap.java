@@ -36,13 +36,10 @@ public final class BpfMap implements AutoCloseable {
     private static final int MAP_INFO_SIZE = 88;
 
     private final Descriptor descriptor;
-    private final int fd;
     private final MapDefinition definition;
     private final int id;
 
     BpfMap(int fd, boolean owned) {
-        this.descriptor = new Descriptor(fd, owned);
-        this.fd = fd;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = Fds.info(arena, fd, MAP_INFO_SIZE, "map");
             this.id = info.get(JAVA_INT, 4);
@@ -50,6 +47,7 @@ public final class BpfMap implements AutoCloseable {
                     MapType.of(info.get(JAVA_INT, 0)), info.get(JAVA_INT, 8), info.get(JAVA_INT, 12),
                     info.get(JAVA_INT, 16), info.get(JAVA_INT, 20));
         }
+        this.descriptor = new Descriptor(fd, owned, "map '" + definition.name() + "'");
     }
 
     /** Creates a map directly (not from an object). The caller owns it. */
@@ -82,8 +80,9 @@ public final class BpfMap implements AutoCloseable {
         return Native.call(Libbpf.NUM_POSSIBLE_CPUS).checkInt("libbpf_num_possible_cpus");
     }
 
+    /** The map's descriptor; fails once the map (or the object it came from) is closed. */
     public int fd() {
-        return fd;
+        return descriptor.fd();
     }
 
     public int id() {
@@ -114,6 +113,11 @@ public final class BpfMap implements AutoCloseable {
         return definition;
     }
 
+    /** The BTF layout of the key and value the kernel has for this map (compare before reusing a pinned map). */
+    public MapLayout layout() {
+        return MapLayout.ofKernelMap(fd(), name());
+    }
+
     /** Looks a key up; empty when the key is absent. Not for per-CPU maps (see {@link #lookupPerCpu}). */
     public Optional<byte[]> lookup(byte[] key) {
         requireNotPerCpu("lookup");
@@ -124,7 +128,7 @@ public final class BpfMap implements AutoCloseable {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(valueBytes, 8);
-            Native.Outcome outcome = Native.call(Libbpf.MAP_LOOKUP_ELEM, fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, key), value);
+            Native.Outcome outcome = Native.call(Libbpf.MAP_LOOKUP_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key), value);
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return Optional.empty();
@@ -180,7 +184,7 @@ public final class BpfMap implements AutoCloseable {
     private void updateRaw(byte[] key, byte[] value, long flags) {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
-            Native.call(Libbpf.MAP_UPDATE_ELEM, fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, key),
+            Native.call(Libbpf.MAP_UPDATE_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key),
                     arena.allocateFrom(ValueLayout.JAVA_BYTE, value), flags).checkInt("update of map '" + name() + "'");
         }
     }
@@ -189,7 +193,7 @@ public final class BpfMap implements AutoCloseable {
     public boolean delete(byte[] key) {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
-            Native.Outcome outcome = Native.call(Libbpf.MAP_DELETE_ELEM, fd, arena.allocateFrom(ValueLayout.JAVA_BYTE, key));
+            Native.Outcome outcome = Native.call(Libbpf.MAP_DELETE_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key));
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return false;
@@ -203,7 +207,7 @@ public final class BpfMap implements AutoCloseable {
     /** Whether the map holds no key (one {@code BPF_MAP_GET_NEXT_KEY}; arrays are never empty). */
     public boolean isEmpty() {
         try (Arena arena = Arena.ofConfined()) {
-            Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd, MemorySegment.NULL, arena.allocate(keySize()));
+            Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd(), MemorySegment.NULL, arena.allocate(keySize()));
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return true;
@@ -221,7 +225,7 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment previous = MemorySegment.NULL;
             MemorySegment next = arena.allocate(keySize());
             while (true) {
-                Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd, previous, next);
+                Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd(), previous, next);
                 if (outcome.asInt() < 0) {
                     if (outcome.errno() == ENOENT) {
                         return keys;
@@ -280,7 +284,7 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment opts = arena.allocate(24, 8); // struct bpf_map_batch_opts
             opts.set(ValueLayout.JAVA_LONG, 0, 24);
             opts.set(ValueLayout.JAVA_LONG, 8, flags);
-            Native.Outcome outcome = Native.call(Libbpf.MAP_UPDATE_BATCH, fd, keyBuffer, valueBuffer, count, opts);
+            Native.Outcome outcome = Native.call(Libbpf.MAP_UPDATE_BATCH, fd(), keyBuffer, valueBuffer, count, opts);
             if (outcome.asInt() < 0) {
                 int errno = outcome.errno();
                 boolean unsupported = errno == 22 /* EINVAL */ || errno == 95 /* EOPNOTSUPP */ || errno == 524 /* ENOTSUPP */;
@@ -306,7 +310,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Pins the map at {@code path} in bpffs (the parent folder must exist). */
     public void pin(Path path) {
-        Fds.pin(fd, path, "map '" + name() + "'");
+        Fds.pin(fd(), path, "map '" + name() + "'");
     }
 
     private int perCpuStride() {
@@ -343,8 +347,13 @@ public final class BpfMap implements AutoCloseable {
         descriptor.close();
     }
 
+    /** Its {@link BpfObject} closes the descriptor. */
+    void forget(String reason) {
+        descriptor.forget(reason);
+    }
+
     @Override
     public String toString() {
-        return "BpfMap[" + definition + ", id=" + id + ", fd=" + fd + "]";
+        return "BpfMap[" + definition + ", id=" + id + "]";
     }
 }

@@ -1,7 +1,9 @@
 package io.deetune.bpf;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.deetune.bpf.internal.KernelLog;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +28,24 @@ import java.util.Map;
  */
 public final class BpfObject implements AutoCloseable {
 
+    /** Verifier log lines a rejection shows (the reason is in the last ones). */
+    private static final int VERIFIER_LOG_LINES = 60;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.deetune.bpf.libbpf");
+
     private final String name;
     private final MemorySegment object;
+    /** Where the kernel writes the verifier log during load; freed after load. */
+    private KernelLog kernelLog;
     private boolean loaded;
     private boolean closed;
+    /** Handles given out, by name: they borrow the object's descriptors and are told when it closes them. */
+    private final Map<String, BpfMap> maps = new HashMap<>();
+    private final Map<String, BpfProgram> programs = new HashMap<>();
 
-    private BpfObject(String name, MemorySegment object) {
+    private BpfObject(String name, MemorySegment object, KernelLog kernelLog) {
         this.name = name;
         this.object = object;
+        this.kernelLog = kernelLog;
     }
 
     /** Opens an object from the bytes of its ELF file (e.g. a resource inside a bundle). */
@@ -40,12 +53,16 @@ public final class BpfObject implements AutoCloseable {
         if (elf == null || elf.length == 0) {
             throw new IllegalArgumentException("BPF object '" + name + "' is empty");
         }
+        KernelLog kernelLog = new KernelLog();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = arena.allocateFrom(ValueLayout.JAVA_BYTE, elf);
-            MemorySegment opts = openOptions(arena, name);
+            MemorySegment opts = openOptions(arena, name, kernelLog);
             MemorySegment object = Native.call(Libbpf.OBJECT_OPEN_MEM, bytes, (long) elf.length, opts)
                     .checkPointer("open BPF object '" + name + "' (" + elf.length + " bytes)");
-            return new BpfObject(name, object);
+            return new BpfObject(name, object, kernelLog);
+        } catch (RuntimeException e) {
+            kernelLog.close();
+            throw e;
         }
     }
 
@@ -55,10 +72,14 @@ public final class BpfObject implements AutoCloseable {
             throw new IllegalArgumentException("BPF object file not found: " + file);
         }
         String name = file.getFileName().toString().replaceFirst("\\.bpf\\.o$|\\.o$", "");
+        KernelLog kernelLog = new KernelLog();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment object = Native.call(Libbpf.OBJECT_OPEN_FILE, arena.allocateFrom(file.toString()),
-                    openOptions(arena, name)).checkPointer("open BPF object file " + file);
-            return new BpfObject(name, object);
+                    openOptions(arena, name, kernelLog)).checkPointer("open BPF object file " + file);
+            return new BpfObject(name, object, kernelLog);
+        } catch (RuntimeException e) {
+            kernelLog.close();
+            throw e;
         }
     }
 
@@ -75,10 +96,14 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
-    private static MemorySegment openOptions(Arena arena, String name) {
+    private static MemorySegment openOptions(Arena arena, String name, KernelLog kernelLog) {
         MemorySegment opts = arena.allocate(80, 8); // struct bpf_object_open_opts
         opts.set(JAVA_LONG, 0, 80);
         opts.set(ValueLayout.ADDRESS, 8, arena.allocateFrom(name));
+        // kernel_log_buf, kernel_log_size; kernel_log_level 0: libbpf asks for the log only after a failure
+        opts.set(ValueLayout.ADDRESS, 56, kernelLog.address());
+        opts.set(JAVA_LONG, 64, kernelLog.size());
+        opts.set(JAVA_INT, 72, 0);
         return opts;
     }
 
@@ -86,21 +111,23 @@ public final class BpfObject implements AutoCloseable {
         return name;
     }
 
-    public boolean loaded() {
+    public synchronized boolean loaded() {
         return loaded;
     }
 
     /** The object's BTF (type information); needs {@code -g} at compile time. */
-    public Btf btf() {
+    public synchronized Btf btf() {
+        requireOpen();
         MemorySegment btf = Native.call(Libbpf.OBJECT_BTF, object).asPointer();
         if (btf.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("BPF object '" + name + "' has no BTF (compile with clang -g)");
         }
-        return new Btf(btf);
+        return new Btf(btf, this, this::requireOpen);
     }
 
     /** The names of the object's programs (C function names). */
-    public List<String> programNames() {
+    public synchronized List<String> programNames() {
+        requireOpen();
         List<String> names = new ArrayList<>();
         MemorySegment prog = MemorySegment.NULL;
         while (!(prog = Native.call(Libbpf.OBJECT_NEXT_PROGRAM, object, prog).asPointer()).equals(MemorySegment.NULL)) {
@@ -110,7 +137,8 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** The definitions of the object's maps, by name; available before load. */
-    public Map<String, MapDefinition> mapDefinitions() {
+    public synchronized Map<String, MapDefinition> mapDefinitions() {
+        requireOpen();
         Map<String, MapDefinition> maps = new LinkedHashMap<>();
         MemorySegment map = MemorySegment.NULL;
         while (!(map = Native.call(Libbpf.OBJECT_NEXT_MAP, object, map).asPointer()).equals(MemorySegment.NULL)) {
@@ -122,8 +150,23 @@ public final class BpfObject implements AutoCloseable {
         return maps;
     }
 
+    /**
+     * The BTF layout of map {@code mapName}'s key and value as this object declares them (an unknown side where the
+     * object has no BTF for it); compare it with {@link BpfMap#layout()} of a pinned map before reusing that.
+     */
+    public synchronized MapLayout mapLayout(String mapName) {
+        requireOpen();
+        MemorySegment map = mapHandle(mapName);
+        MemorySegment btf = Native.call(Libbpf.OBJECT_BTF, object).asPointer();
+        if (btf.equals(MemorySegment.NULL)) {
+            return MapLayout.UNKNOWN;
+        }
+        return MapLayout.of(new Btf(btf, this, this::requireOpen), Native.call(Libbpf.MAP_BTF_KEY_TYPE_ID, map).asInt(),
+                Native.call(Libbpf.MAP_BTF_VALUE_TYPE_ID, map).asInt());
+    }
+
     /** Sets a {@code const volatile} variable of {@code .rodata} before load; the value's size must match. */
-    public BpfObject setConstant(String variable, byte[] value) {
+    public synchronized BpfObject setConstant(String variable, byte[] value) {
         requireNotLoaded("set constant '" + variable + "'");
         Btf.Variable var = btf().sectionVariables(".rodata").get(variable);
         if (var == null) {
@@ -156,7 +199,7 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Makes the object use an existing map (e.g. a pinned one) for map {@code mapName} instead of creating it. */
-    public BpfObject reuseMap(String mapName, BpfMap existing) {
+    public synchronized BpfObject reuseMap(String mapName, BpfMap existing) {
         requireNotLoaded("reuse map '" + mapName + "'");
         Native.call(Libbpf.MAP_REUSE_FD, mapHandle(mapName), existing.fd())
                 .checkInt("reuse " + existing + " as map '" + mapName + "' of '" + name + "'");
@@ -164,7 +207,7 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Changes a map's capacity before load (e.g. a rule table sized from configuration). */
-    public BpfObject setMaxEntries(String mapName, int maxEntries) {
+    public synchronized BpfObject setMaxEntries(String mapName, int maxEntries) {
         requireNotLoaded("resize map '" + mapName + "'");
         Native.call(Libbpf.MAP_SET_MAX_ENTRIES, mapHandle(mapName), maxEntries)
                 .checkInt("set max_entries of map '" + mapName + "' of '" + name + "'");
@@ -175,7 +218,7 @@ public final class BpfObject implements AutoCloseable {
      * Pins map {@code mapName} at {@code path} on load; if a compatible map is already pinned there, libbpf reuses
      * it (and load fails if the pinned one is incompatible).
      */
-    public BpfObject setPinPath(String mapName, Path path) {
+    public synchronized BpfObject setPinPath(String mapName, Path path) {
         requireNotLoaded("set pin path of map '" + mapName + "'");
         try (Arena scratch = Arena.ofConfined()) {
             Native.call(Libbpf.MAP_SET_PIN_PATH, mapHandle(mapName), scratch.allocateFrom(path.toString()))
@@ -185,29 +228,51 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Loads the object: creates its maps and verifies and loads its programs. */
-    public BpfObject load() {
+    public synchronized BpfObject load() {
         requireNotLoaded("load");
-        Native.call(Libbpf.OBJECT_LOAD, object).checkInt("load BPF object '" + name + "'");
+        try {
+            Native.Outcome outcome = Native.call(Libbpf.OBJECT_LOAD, object);
+            if (outcome.asInt() < 0) {
+                List<String> verifier = kernelLog.tail(VERIFIER_LOG_LINES);
+                if (!verifier.isEmpty()) {
+                    LOG.warn("BPF object '{}': kernel log:\n{}", name, String.join("\n", verifier));
+                }
+                throw outcome.error("load BPF object '" + name + "'", outcome.asInt(), verifier);
+            }
+        } finally {
+            kernelLog.close(); // libbpf writes to it only during load, and loads once
+        }
         loaded = true;
         return this;
     }
 
-    /** A program of the loaded object, by its C function name. */
-    public BpfProgram program(String programName) {
+    /** A program of the loaded object, by its C function name; it lives as long as the object. */
+    public synchronized BpfProgram program(String programName) {
         requireLoaded("program '" + programName + "'");
+        BpfProgram known = programs.get(programName);
+        if (known != null) {
+            return known;
+        }
         MemorySegment prog = MemorySegment.NULL;
         while (!(prog = Native.call(Libbpf.OBJECT_NEXT_PROGRAM, object, prog).asPointer()).equals(MemorySegment.NULL)) {
             if (programName.equals(Native.string(Native.call(Libbpf.PROGRAM_NAME, prog).asPointer()))) {
-                return new BpfProgram(Native.call(Libbpf.PROGRAM_FD, prog).asInt(), false);
+                BpfProgram program = new BpfProgram(Native.call(Libbpf.PROGRAM_FD, prog).asInt(), false);
+                programs.put(programName, program);
+                return program;
             }
         }
         throw new IllegalArgumentException("BPF object '" + name + "' has no program '" + programName + "'; it has " + programNames());
     }
 
-    /** A map of the loaded object, by name. */
-    public BpfMap map(String mapName) {
+    /** A map of the loaded object, by name; it lives as long as the object. */
+    public synchronized BpfMap map(String mapName) {
         requireLoaded("map '" + mapName + "'");
-        return new BpfMap(Native.call(Libbpf.MAP_FD, mapHandle(mapName)).asInt(), false);
+        BpfMap known = maps.get(mapName);
+        if (known == null) {
+            known = new BpfMap(Native.call(Libbpf.MAP_FD, mapHandle(mapName)).asInt(), false);
+            maps.put(mapName, known);
+        }
+        return known;
     }
 
     private MemorySegment mapHandle(String mapName) {
@@ -232,30 +297,40 @@ public final class BpfObject implements AutoCloseable {
         throw new IllegalArgumentException("BPF object '" + name + "' has no " + section + " section");
     }
 
-    private void requireLoaded(String what) {
+    /** libbpf frees the object's memory on close: every method checks first (a use after free crashes the JVM). */
+    void requireOpen() {
         if (closed) {
             throw new IllegalStateException("BPF object '" + name + "' is closed");
         }
+    }
+
+    private void requireLoaded(String what) {
+        requireOpen();
         if (!loaded) {
             throw new IllegalStateException("BPF object '" + name + "' is not loaded yet: cannot use " + what);
         }
     }
 
     private void requireNotLoaded(String what) {
-        if (closed) {
-            throw new IllegalStateException("BPF object '" + name + "' is closed");
-        }
+        requireOpen();
         if (loaded) {
             throw new IllegalStateException("BPF object '" + name + "' is already loaded: cannot " + what);
         }
     }
 
-    /** Closes the object and every descriptor it owns. Pinned maps and pinned links stay. */
+    /**
+     * Closes the object and every descriptor it owns. Pinned maps and pinned links stay. The map and program handles
+     * it gave out stop working (their descriptors are closed, and their numbers may soon name something else).
+     */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            String reason = "cannot be used: its BPF object '" + name + "' is closed";
+            maps.values().forEach(map -> map.forget(reason));
+            programs.values().forEach(program -> program.forget(reason));
             Native.call(Libbpf.OBJECT_CLOSE, object);
+            kernelLog.close();
         }
     }
 }

@@ -29,15 +29,12 @@ public final class BpfProgram implements AutoCloseable {
     private static final int TEST_RUN_HEADROOM = 4096;
 
     private final Descriptor descriptor;
-    private final int fd;
     private final String name;
     private final int type;
     private final int id;
     private final byte[] tag;
 
     BpfProgram(int fd, boolean owned) {
-        this.descriptor = new Descriptor(fd, owned);
-        this.fd = fd;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = Fds.info(arena, fd, PROG_INFO_SIZE, "program");
             this.type = info.get(JAVA_INT, 0);
@@ -45,6 +42,7 @@ public final class BpfProgram implements AutoCloseable {
             this.name = info.asSlice(64, 16).getString(0);
             this.tag = info.asSlice(8, 8).toArray(ValueLayout.JAVA_BYTE);
         }
+        this.descriptor = new Descriptor(fd, owned, "program '" + name + "'");
     }
 
     /** Opens a program pinned at {@code path}. */
@@ -58,8 +56,9 @@ public final class BpfProgram implements AutoCloseable {
         return new BpfProgram(fd, true);
     }
 
+    /** The program's descriptor; fails once the program (or the object it came from) is closed. */
     public int fd() {
-        return fd;
+        return descriptor.fd();
     }
 
     /** The kernel's program id (what bpftool shows). */
@@ -119,7 +118,7 @@ public final class BpfProgram implements AutoCloseable {
                 opts.set(ValueLayout.ADDRESS, 32, arena.allocateFrom(ValueLayout.JAVA_BYTE, context));
                 opts.set(JAVA_INT, 48, context.length);
             }
-            Native.call(Libbpf.PROG_TEST_RUN_OPTS, fd, opts).checkInt("test run of program '" + name + "'");
+            Native.call(Libbpf.PROG_TEST_RUN_OPTS, fd(), opts).checkInt("test run of program '" + name + "'");
             int outLength = opts.get(JAVA_INT, 28);
             int retval = opts.get(JAVA_INT, 56);
             long duration = Integer.toUnsignedLong(opts.get(JAVA_INT, 64));
@@ -139,12 +138,17 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Pins the program at {@code path} in bpffs. */
     public void pin(Path path) {
-        Fds.pin(fd, path, "program '" + name + "'");
+        Fds.pin(fd(), path, "program '" + name + "'");
     }
 
     @Override
     public void close() {
         descriptor.close();
+    }
+
+    /** Its {@link BpfObject} closes the descriptor. */
+    void forget(String reason) {
+        descriptor.forget(reason);
     }
 
     @Override

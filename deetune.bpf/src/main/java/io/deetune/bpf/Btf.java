@@ -24,9 +24,40 @@ public final class Btf {
     private static final int ENTRY = 12;
 
     private final MemorySegment btf;
+    /**
+     * Whoever's memory holds this BTF (a {@link BpfObject}, or the loader of a kernel BTF) frees it; every read
+     * holds {@code lock} and first runs {@code requireAlive}, which fails once it is freed.
+     */
+    private final Object lock;
+    private final Runnable requireAlive;
 
-    Btf(MemorySegment btf) {
+    Btf(MemorySegment btf, Object lock, Runnable requireAlive) {
         this.btf = btf;
+        this.lock = lock;
+        this.requireAlive = requireAlive;
+    }
+
+    /**
+     * Runs {@code task} with the kernel's BTF object {@code btfId} (e.g. the one a map was created with), freed
+     * afterwards.
+     */
+    static <T> T withKernelBtf(int btfId, java.util.function.Function<Btf, T> task) {
+        MemorySegment loaded = Native.call(Libbpf.BTF_LOAD_FROM_KERNEL_BY_ID, btfId)
+                .checkPointer("load BTF object id " + btfId + " from the kernel");
+        boolean[] freed = {false};
+        Btf btf = new Btf(loaded, new Object(), () -> {
+            if (freed[0]) {
+                throw new IllegalStateException("kernel BTF object " + btfId + " is freed");
+            }
+        });
+        try {
+            return task.apply(btf);
+        } finally {
+            synchronized (btf.lock) {
+                freed[0] = true;
+                Native.call(Libbpf.BTF_FREE, loaded);
+            }
+        }
     }
 
     /** A struct's size and the byte offset of each member. */
@@ -36,6 +67,13 @@ public final class Btf {
     public record Variable(String name, int offset, int size) {}
 
     public Optional<StructLayout> struct(String name) {
+        synchronized (lock) {
+            requireAlive.run();
+            return structOf(name);
+        }
+    }
+
+    private Optional<StructLayout> structOf(String name) {
         int id = find(name, KIND_STRUCT);
         if (id < 0) {
             return Optional.empty();
@@ -57,6 +95,13 @@ public final class Btf {
 
     /** The variables of a data section ({@code .rodata}, {@code .data}, {@code .bss}), by name. */
     public Map<String, Variable> sectionVariables(String section) {
+        synchronized (lock) {
+            requireAlive.run();
+            return variablesOf(section);
+        }
+    }
+
+    private Map<String, Variable> variablesOf(String section) {
         Map<String, Variable> variables = new LinkedHashMap<>();
         int id = find(section, KIND_DATASEC);
         if (id < 0) {
@@ -76,27 +121,49 @@ public final class Btf {
         return variables;
     }
 
+    /**
+     * A canonical text of type {@code typeId} that two BTFs give alike exactly when the layouts are alike: struct,
+     * union and enum names, member names, offsets and sizes, integer widths and signedness, array lengths
+     * (typedefs and qualifiers are looked through). See {@link MapLayout}.
+     */
+    String signature(int typeId) {
+        synchronized (lock) {
+            requireAlive.run();
+            return new BtfSignature(this).of(typeId);
+        }
+    }
+
     private int find(String name, int kind) {
         try (Arena arena = Arena.ofConfined()) {
             return Native.call(Libbpf.BTF_FIND_BY_NAME_KIND, btf, arena.allocateFrom(name), kind).asInt();
         }
     }
 
-    private MemorySegment type(int id) {
+    /** The {@code struct btf_type} of {@code id} with what follows it for its kind (members, array, int bits). */
+    MemorySegment type(int id) {
         MemorySegment p = Native.call(Libbpf.BTF_TYPE_BY_ID, btf, id).asPointer();
-        int vlen = vlen(p.reinterpret(TYPE_HEADER).get(JAVA_INT, 4));
-        return p.reinterpret(TYPE_HEADER + (long) vlen * ENTRY);
+        if (p.equals(MemorySegment.NULL)) {
+            throw new IllegalArgumentException("no BTF type " + id);
+        }
+        int info = p.reinterpret(TYPE_HEADER).get(JAVA_INT, 4);
+        long extra = switch (kind(info)) {
+            case 1, 14, 17 -> 4; // INT encoding, VAR linkage, DECL_TAG component
+            case 3 -> 12; // struct btf_array
+            case 6, 13 -> 8L * vlen(info); // btf_enum, btf_param
+            default -> (long) ENTRY * vlen(info); // btf_member, btf_var_secinfo, btf_enum64
+        };
+        return p.reinterpret(TYPE_HEADER + extra);
     }
 
-    private String name(int offset) {
+    String name(int offset) {
         return Native.string(Native.call(Libbpf.BTF_NAME_BY_OFFSET, btf, offset).asPointer());
     }
 
-    private static int vlen(int info) {
+    static int vlen(int info) {
         return info & 0xffff;
     }
 
-    private static int kind(int info) {
+    static int kind(int info) {
         return (info >>> 24) & 0x1f;
     }
 }

@@ -103,7 +103,7 @@ public final class NetNs {
 
     private static void enter(Path path) {
         try (Arena arena = Arena.ofConfined()) {
-            int fd = Native.call(Libbpf.OPEN, arena.allocateFrom(path.toString()), O_RDONLY_CLOEXEC)
+            int fd = Native.call(Libbpf.OPEN, arena.allocateFrom(path.toString()), O_RDONLY_CLOEXEC, 0)
                     .checkInt("open network namespace " + path);
             try {
                 Native.call(Libbpf.SETNS, fd, CLONE_NEWNET).checkInt("enter network namespace " + path);

@@ -67,6 +67,22 @@ class ObjectTest {
         }
     }
 
+    /**
+     * The verifier's reason is in the last lines of its log: a log of megabytes (a long walk rejected at its end)
+     * still brings that line, in the exception and in its message, which stays short.
+     */
+    @Test
+    void aLongVerifierLogKeepsItsTail() {
+        try (BpfObject object = BpfObject.open(ObjectTest.class, "bpf/long_log.bpf.o")) {
+            BpfException e = assertThrows(BpfException.class, object::load);
+            assertEquals(13, e.errno(), e.getMessage()); // EACCES: the verifier said no
+            assertTrue(e.log().stream().anyMatch(line -> line.contains("invalid access to packet")), String.join("\n", e.log().subList(Math.max(0, e.log().size() - 20), e.log().size())));
+            assertTrue(e.getMessage().contains("invalid access to packet"));
+            assertTrue(e.getMessage().contains("long_walk"), "names the program");
+            assertTrue(e.getMessage().length() < 64 * 1024, "message of " + e.getMessage().length() + " characters");
+        }
+    }
+
     @Test
     void missingObjectsAndNamesAreClearErrors() {
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class, () -> BpfObject.open(Path.of("/nonexistent/x.bpf.o")));

@@ -50,12 +50,16 @@ public final class Libbpf {
     public static final Fn MAP_SET_INITIAL_VALUE = Native.libbpf("bpf_map__set_initial_value", fd(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
     public static final Fn MAP_REUSE_FD = Native.libbpf("bpf_map__reuse_fd", fd(JAVA_INT, ADDRESS, JAVA_INT));
     public static final Fn MAP_SET_PIN_PATH = Native.libbpf("bpf_map__set_pin_path", fd(JAVA_INT, ADDRESS, ADDRESS));
+    public static final Fn MAP_BTF_KEY_TYPE_ID = Native.libbpfPure("bpf_map__btf_key_type_id", fd(JAVA_INT, ADDRESS));
+    public static final Fn MAP_BTF_VALUE_TYPE_ID = Native.libbpfPure("bpf_map__btf_value_type_id", fd(JAVA_INT, ADDRESS));
     public static final Fn MAP_SET_MAX_ENTRIES = Native.libbpf("bpf_map__set_max_entries", fd(JAVA_INT, ADDRESS, JAVA_INT));
 
     // --- BTF (btf.h)
     public static final Fn BTF_FIND_BY_NAME_KIND = Native.libbpfPure("btf__find_by_name_kind", fd(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     public static final Fn BTF_TYPE_BY_ID = Native.libbpfPure("btf__type_by_id", fd(ADDRESS, ADDRESS, JAVA_INT));
     public static final Fn BTF_NAME_BY_OFFSET = Native.libbpfPure("btf__name_by_offset", fd(ADDRESS, ADDRESS, JAVA_INT));
+    public static final Fn BTF_LOAD_FROM_KERNEL_BY_ID = Native.libbpf("btf__load_from_kernel_by_id", fd(ADDRESS, JAVA_INT));
+    public static final Fn BTF_FREE = Native.libbpfPure("btf__free", fdVoid(ADDRESS));
     public static final Fn BTF_RESOLVE_SIZE = Native.libbpfPure("btf__resolve_size", fd(JAVA_LONG, ADDRESS, JAVA_INT));
 
     // --- low-level syscall wrappers (bpf.h)
@@ -84,10 +88,14 @@ public final class Libbpf {
 
     // --- libc
     public static final Fn CLOSE = Native.libc("close", fd(JAVA_INT, JAVA_INT));
-    public static final Fn OPEN = Native.libc("open", fd(JAVA_INT, ADDRESS, JAVA_INT));
+    /** {@code int open(const char *path, int flags, ...)}: the mode (read with O_CREAT) is variadic; pass 0 without. */
+    public static final Fn OPEN = Native.libcVariadic("open", fd(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     public static final Fn SETNS = Native.libc("setns", fd(JAVA_INT, JAVA_INT, JAVA_INT));
     public static final Fn IF_NAMETOINDEX = Native.libc("if_nametoindex", fd(JAVA_INT, ADDRESS));
     public static final Fn MOUNT = Native.libc("mount", fd(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    public static final Fn MALLOC = Native.libcPure("malloc", fd(ADDRESS, JAVA_LONG));
+    public static final Fn FREE = Native.libcPure("free", fdVoid(ADDRESS));
+    public static final Fn STRLEN = Native.libcPure("strlen", fd(JAVA_LONG, ADDRESS));
     public static final Fn STATFS = Native.libc("statfs", fd(JAVA_INT, ADDRESS, ADDRESS));
 
     /** Closes a file descriptor, ignoring errors (used on cleanup paths). */

@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +26,16 @@ public final class LibbpfLog {
     private static final Logger LOG = LoggerFactory.getLogger("io.deetune.bpf.libbpf");
     private static final int LEVEL_WARN = 0;
     private static final int LEVEL_INFO = 1;
-    /** Verifier logs can be long; lines beyond this are cut (libbpf prints the log in one call). */
-    private static final int FORMAT_BUFFER = 1 << 20;
+    /**
+     * One message of libbpf's own; longer ones are cut. (The verifier log does not come this way: the kernel writes
+     * it into the object's {@link KernelLog}.)
+     */
+    private static final int FORMAT_BUFFER = 64 * 1024;
+    /** Lines kept per call: the first ones say what was done, the last ones why it failed. */
+    private static final int HEAD_LINES = 5;
+    private static final int TAIL_LINES = 100;
 
-    private static final ThreadLocal<List<String>> CAPTURE = new ThreadLocal<>();
+    private static final ThreadLocal<LogTail> CAPTURE = new ThreadLocal<>();
     private static final ThreadLocal<MemorySegment> BUFFER =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(FORMAT_BUFFER));
 
@@ -60,13 +65,13 @@ public final class LibbpfLog {
     }
 
     static void beginCapture() {
-        CAPTURE.set(new ArrayList<>());
+        CAPTURE.set(new LogTail(HEAD_LINES, TAIL_LINES));
     }
 
     static List<String> endCapture() {
-        List<String> lines = CAPTURE.get();
+        LogTail lines = CAPTURE.get();
         CAPTURE.remove();
-        return lines == null ? List.of() : List.copyOf(lines);
+        return lines == null ? List.of() : lines.lines();
     }
 
     @SuppressWarnings("unused") // called from native code
@@ -81,9 +86,9 @@ public final class LibbpfLog {
             if (text.isEmpty()) {
                 return 0;
             }
-            List<String> capture = CAPTURE.get();
+            LogTail capture = CAPTURE.get();
             if (capture != null && level <= LEVEL_INFO) {
-                capture.addAll(text.lines().toList());
+                capture.addAll(text);
             }
             switch (level) {
                 case LEVEL_WARN -> LOG.warn("{}", text);

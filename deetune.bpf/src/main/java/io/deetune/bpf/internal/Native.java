@@ -64,12 +64,30 @@ public final class Native {
         return link(LIBC, name, descriptor, true);
     }
 
-    private static Fn link(SymbolLookup lookup, String name, FunctionDescriptor descriptor, boolean errno) {
+    /** Links a libc function that cannot fail, or whose failure its result shows (malloc, strlen). */
+    public static Fn libcPure(String name, FunctionDescriptor descriptor) {
+        return link(LIBC, name, descriptor, false);
+    }
+
+    /**
+     * Links a variadic libc function (such as open(2)) that reports failure through errno; {@code descriptor}
+     * lists the arguments of the calls made, those from {@code firstVariadic} on being the variadic ones. The C
+     * calling convention may pass variadic arguments differently from fixed ones (e.g. x86-64 counts vector
+     * registers in AL), so they must be linked as such.
+     */
+    public static Fn libcVariadic(String name, FunctionDescriptor descriptor, int firstVariadic) {
+        return link(LIBC, name, descriptor, true, Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    private static Fn link(SymbolLookup lookup, String name, FunctionDescriptor descriptor, boolean errno,
+            Linker.Option... options) {
         MemorySegment symbol = lookup.find(name)
                 .orElseThrow(() -> new IllegalStateException("native function " + name + " not found"));
-        MethodHandle handle = errno
-                ? LINKER.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"))
-                : LINKER.downcallHandle(symbol, descriptor);
+        List<Linker.Option> all = new java.util.ArrayList<>(List.of(options));
+        if (errno) {
+            all.add(Linker.Option.captureCallState("errno"));
+        }
+        MethodHandle handle = LINKER.downcallHandle(symbol, descriptor, all.toArray(Linker.Option[]::new));
         return new Fn(name, handle, errno);
     }
 
@@ -107,8 +125,15 @@ public final class Native {
         }
 
         public BpfException error(String context, long rc) {
+            return error(context, rc, List.of());
+        }
+
+        /** The failure, with more log lines (e.g. the kernel's verifier log) after libbpf's own. */
+        public BpfException error(String context, long rc, List<String> moreLog) {
             int code = errno != 0 ? errno : (rc < -1 ? (int) -rc : 0);
-            return new BpfException(fn.name(), code, strerror(code), context, log);
+            List<String> all = new java.util.ArrayList<>(log);
+            all.addAll(moreLog);
+            return new BpfException(fn.name(), code, strerror(code), context, all);
         }
     }
 

@@ -4,6 +4,7 @@ import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfMap;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.MapDefinition;
+import io.deetune.bpf.MapLayout;
 import io.deetune.core.api.StageMaps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,9 @@ final class StateMapStore implements AutoCloseable {
 
     private record Handed(StageRegistration registration, StageMapsView maps) {}
 
+    /** Stages for which a load pinned a new state map since their maps were last handed over. */
+    private final Set<String> newMapsPinned = new java.util.HashSet<>();
+
     StateMapStore(Path root) {
         this.root = root;
     }
@@ -61,23 +65,37 @@ final class StateMapStore implements AutoCloseable {
             Path pin = dir.resolve(wanted.name());
             if (Files.exists(pin)) {
                 try (BpfMap pinned = BpfMap.openPinned(pin)) {
-                    if (pinned.definition().compatibleWith(wanted)) {
-                        object.reuseMap(wanted.name(), pinned);
-                        continue;
+                    if (!pinned.definition().compatibleWith(wanted)) {
+                        LOG.warn("stage '{}': map '{}' changed definition from {} to {}: the pinned map is replaced by a new, empty one",
+                                stage, wanted.name(), pinned.definition(), wanted);
+                    } else {
+                        // Same sizes can still be another layout (fields swapped, retyped): the BTF tells.
+                        MapLayout was = pinned.layout();
+                        MapLayout now = object.mapLayout(wanted.name());
+                        if (was.matches(now)) {
+                            object.reuseMap(wanted.name(), pinned);
+                            continue;
+                        }
+                        LOG.warn("stage '{}': map '{}' changed layout from {} to {}: the pinned map is replaced by a new, empty one",
+                                stage, wanted.name(), was, now);
                     }
-                    LOG.warn("stage '{}': map '{}' changed definition from {} to {}: the pinned map is replaced by a new, empty one",
-                            stage, wanted.name(), pinned.definition(), wanted);
                 }
                 BpfFs.unpin(pin);
             }
             object.setPinPath(wanted.name(), pin);
+            newMapsPinned.add(stage);
         }
     }
 
-    /** After a successful load: hands the maps to the registration if it does not have them yet. */
+    /**
+     * After a successful load: hands the maps to the registration's stage if it does not hold them yet: a new
+     * service object, or new maps (a changed definition) for the same one.
+     */
     void handTo(StageRegistration registration) {
         Handed current = handed.get(registration.name());
-        if (current != null && current.registration().equals(registration)) {
+        boolean newMaps = newMapsPinned.remove(registration.name());
+        if (current != null && !newMaps && current.registration().stage() == registration.stage()) {
+            handed.put(registration.name(), new Handed(registration, current.maps()));
             return;
         }
         if (current != null) {

@@ -1,0 +1,81 @@
+package io.deetune.bpf.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The buffer the kernel writes a BPF object's verifier (and BTF) log into, handed to libbpf at open
+ * ({@code kernel_log_buf}), so that a rejection can show the log's end, where the verifier gives its reason.
+ *
+ * <p>libbpf asks for a log only after a load failed. The kernel (6.4+) keeps the last bytes of a log longer than
+ * the buffer; it then reports ENOSPC instead of the verifier's errno, so the buffer is as large as libbpf's own
+ * default (16 MiB, {@code BPF_LOG_BUF_SIZE}). It comes from malloc: pages the kernel does not write are never
+ * touched, so an object that loads costs no memory for it. Only the tail is read back.
+ */
+public final class KernelLog implements AutoCloseable {
+
+    /** libbpf's {@code BPF_LOG_BUF_SIZE} ({@code UINT32_MAX >> 8}). */
+    public static final long SIZE = 0xffffffffL >>> 8;
+    /** How much of the log's end is decoded: far more than the lines kept. */
+    private static final long TAIL_BYTES = 256 * 1024;
+
+    private MemorySegment buffer;
+
+    public KernelLog() {
+        MemorySegment p = Native.call(Libbpf.MALLOC, SIZE).asPointer();
+        if (p.equals(MemorySegment.NULL)) {
+            throw new OutOfMemoryError("cannot allocate a " + SIZE + "-byte verifier log buffer");
+        }
+        buffer = p.reinterpret(SIZE);
+        buffer.set(JAVA_BYTE, 0, (byte) 0);
+    }
+
+    public MemorySegment address() {
+        return buffer;
+    }
+
+    public long size() {
+        return SIZE;
+    }
+
+    /**
+     * The last {@code maxLines} lines the kernel wrote (empty if it wrote none), after a line that gives the log's
+     * size when lines were left out.
+     */
+    public List<String> tail(int maxLines) {
+        if (buffer == null) {
+            return List.of();
+        }
+        long length = Native.call(Libbpf.STRLEN, buffer).asLong();
+        if (length == 0) {
+            return List.of();
+        }
+        long from = Math.max(0, length - TAIL_BYTES);
+        String text = new String(buffer.asSlice(from, length - from).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+        if (from > 0) {
+            text = text.substring(text.indexOf('\n') + 1); // the first line is cut
+        }
+        List<String> lines = text.lines().toList();
+        if (from == 0 && lines.size() <= maxLines) {
+            return lines;
+        }
+        List<String> kept = new ArrayList<>();
+        kept.add("[verifier log of " + length + " bytes" + (length >= SIZE - 1 ? " or more" : "") + ", its last "
+                + Math.min(maxLines, lines.size()) + " lines:]");
+        kept.addAll(lines.subList(Math.max(0, lines.size() - maxLines), lines.size()));
+        return kept;
+    }
+
+    /** Frees the buffer (libbpf only writes to it during load). */
+    @Override
+    public void close() {
+        if (buffer != null) {
+            Native.call(Libbpf.FREE, buffer);
+            buffer = null;
+        }
+    }
+}
