@@ -1,12 +1,14 @@
 package io.deetune.core.internal;
 
 import io.deetune.bpf.NetNs;
+import io.deetune.core.api.ConfigText;
 
 /** An attachment point: an interface name in a network namespace ({@code null} namespace: the host's). */
 record InterfaceRef(String namespace, String ifname) {
 
     /** Parses {@code [namespace:]ifname}. */
     static InterfaceRef parse(String text) {
+        ConfigText.requirePrintable("interface", text); // it goes into the pipeline's .cfg file and log lines
         String t = text.trim();
         int colon = t.indexOf(':');
         String ns = colon < 0 ? null : t.substring(0, colon);

@@ -1,5 +1,6 @@
 package io.deetune.core.internal;
 
+import io.deetune.core.api.ConfigText;
 import java.util.Dictionary;
 import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
@@ -45,7 +46,7 @@ public final class PipelineConfiguration {
             String wanted = config.name().isBlank() ? nameFromPid(pid) : config.name();
             spec = PipelineSpec.of(wanted, config.hook(), config.xdp_mode(), config.interfaces());
         } catch (IllegalArgumentException e) {
-            LOG.error("pipeline configuration {}: {}; the pipeline keeps its previous state", pid, e.getMessage());
+            LOG.error("pipeline configuration {}: {}; the pipeline keeps its previous state", pid, ConfigText.escape(e.getMessage()));
             return;
         }
         if (name != null && !name.equals(spec.name())) {

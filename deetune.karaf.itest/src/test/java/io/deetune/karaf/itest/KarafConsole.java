@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivilegedExceptionAction;
+import java.util.Map;
 import javax.security.auth.Subject;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
@@ -36,11 +37,17 @@ final class KarafConsole {
      * Runs {@code command} as {@code subject} in a new shell session; returns what it printed, followed by its
      * result or, if it failed, by the error the user would see.
      */
-    @SuppressWarnings("removal") // Subject.doAs: what Karaf's own code calls; the agent retargets it on JDK 24+
     String execute(Subject subject, String command) {
+        return execute(subject, command, Map.of());
+    }
+
+    /** As {@link #execute(Subject, String)}, with session variables set first (the command reads them as {@code $name}). */
+    @SuppressWarnings("removal") // Subject.doAs: what Karaf's own code calls; the agent retargets it on JDK 24+
+    String execute(Subject subject, String command, Map<String, Object> variables) {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         Session session = sessions.create(InputStream.nullInputStream(), out, out);
+        variables.forEach(session::put);
         try {
             Object result = Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
             if (result != null) {

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,29 +24,82 @@ import java.util.regex.Pattern;
 final class KarafProcess implements AutoCloseable {
 
     static final String USER = "admin";
-    static final String PASSWORD = "deetune";
     private static final Duration BOOT = Duration.ofSeconds(180);
 
+    /** Karaf's SSH and HTTP ports as the distribution ships them (bin/setenv adds DEETUNE_INSTANCE to each). */
+    static final int SHIPPED_SSH_PORT = 8101;
+    static final int SHIPPED_HTTP_PORT = 8181;
+
     private final Path home;
-    private final int sshPort = freePort();
-    private Process process;
+    private final int sshPort;
+    private final int httpPort;
+    /** The environment of every script run: changes to the test JVM's (a null value removes the variable). */
+    private final Map<String, String> environment = new HashMap<>(Map.of("JAVA_HOME", System.getProperty("java.home")));
+    private ProcessHandle process;
     private int starts;
 
-    private KarafProcess(Path home) {
+    private KarafProcess(Path home, int sshPort, int httpPort) {
         this.home = home;
+        this.sshPort = sshPort;
+        this.httpPort = httpPort;
     }
 
     /** Unpacks the distribution into {@code into} (emptied first) and moves every port off Karaf's defaults. */
     static KarafProcess unpack(Path distribution, Path into) throws IOException {
-        deleteTree(into);
-        Files.createDirectories(into);
-        run(List.of("tar", "xzf", distribution.toString(), "--strip-components=1", "-C", into.toString()));
-        KarafProcess karaf = new KarafProcess(into);
+        untar(distribution, into);
+        KarafProcess karaf = new KarafProcess(into, freePort(), freePort());
         karaf.setProperty("org.apache.karaf.shell.cfg", "sshPort", Integer.toString(karaf.sshPort));
-        karaf.setProperty("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freePort()));
+        karaf.setProperty("org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(karaf.httpPort));
         karaf.setProperty("org.apache.karaf.management.cfg", "rmiRegistryPort", Integer.toString(freePort()));
         karaf.setProperty("org.apache.karaf.management.cfg", "rmiServerPort", Integer.toString(freePort()));
         return karaf;
+    }
+
+    /**
+     * Unpacks the distribution with its etc/ as shipped and runs it as instance {@code instance} beside the first, the
+     * way the README tells a user to: {@code DEETUNE_INSTANCE} in the scripts' environment moves every port by it.
+     */
+    static KarafProcess unpackAsInstance(Path distribution, Path into, int instance) throws IOException {
+        untar(distribution, into);
+        KarafProcess karaf = new KarafProcess(into, SHIPPED_SSH_PORT + instance, SHIPPED_HTTP_PORT + instance);
+        karaf.environment.put("DEETUNE_INSTANCE", Integer.toString(instance));
+        return karaf;
+    }
+
+    private static void untar(Path distribution, Path into) throws IOException {
+        deleteTree(into);
+        Files.createDirectories(into);
+        run(List.of("tar", "xzf", distribution.toString(), "--strip-components=1", "-C", into.toString()), Map.of());
+    }
+
+    Path home() {
+        return home;
+    }
+
+    int sshPort() {
+        return sshPort;
+    }
+
+    int httpPort() {
+        return httpPort;
+    }
+
+    /** The environment of the scripts this runs (bin/karaf, bin/start, bin/client, bin/stop): change it before use. */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /**
+     * The admin password that Karaf generated at its first start (etc/admin.password).
+     *
+     * @throws IllegalStateException while there is none yet (Karaf's JVM has not got that far)
+     */
+    String password() {
+        try {
+            return Files.readString(etc("admin.password")).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("no generated admin password (has Karaf started once?)", e);
+        }
     }
 
     Path etc(String file) {
@@ -74,9 +129,9 @@ final class KarafProcess implements AutoCloseable {
         Files.writeString(etc(file), content);
     }
 
-    /** Starts Karaf on the JDK running the tests and waits until its console takes commands. */
+    /** Starts Karaf with {@code bin/karaf server} (on the JDK running the tests) and waits until its console takes commands. */
     void start() throws IOException, InterruptedException {
-        if (process != null && process.isAlive()) {
+        if (running()) {
             throw new IllegalStateException("Karaf already runs");
         }
         starts++;
@@ -84,12 +139,40 @@ final class KarafProcess implements AutoCloseable {
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("karaf-" + starts + ".out").toFile());
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        process = builder.start();
+        applyEnvironment(builder);
+        process = builder.start().toHandle();
+        awaitConsole();
+    }
+
+    /** Starts Karaf in the background with {@code bin/start}, as a user would, and waits until its console takes commands. */
+    void startInBackground() throws IOException, InterruptedException {
+        if (running()) {
+            throw new IllegalStateException("Karaf already runs");
+        }
+        starts++;
+        Path pidFile = home.resolve("karaf.pid");
+        Files.deleteIfExists(pidFile);
+        Map<String, String> withRedirect = new HashMap<>(environment);
+        withRedirect.put("KARAF_REDIRECT", home.resolve("karaf-" + starts + ".out").toString());
+        String printed = run(List.of(home.resolve("bin/start").toString()), withRedirect);
+        long deadline = System.nanoTime() + BOOT.toNanos();
+        while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("bin/start started no Karaf (no karaf.pid): " + printed);
+            }
+            Thread.sleep(200);
+        }
+        process = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+                .orElseThrow(() -> new IllegalStateException("Karaf exited right after bin/start: " + printed));
+        awaitConsole();
+    }
+
+    private void awaitConsole() throws InterruptedException {
         long deadline = System.nanoTime() + BOOT.toNanos();
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Karaf exited with " + process.exitValue() + "; see " + home.resolve("karaf-" + starts + ".out"));
+                throw new IllegalStateException("Karaf exited; see " + home.resolve("karaf-" + starts + ".out")
+                        + " and " + home.resolve("data/log/karaf.log"));
             }
             try {
                 execute("bundle:list -s io.deetune.plugin.lb");
@@ -106,8 +189,8 @@ final class KarafProcess implements AutoCloseable {
 
     /** Runs a console command as the admin user through bin/client (SSH) and returns what it printed. */
     String execute(String command) {
-        return run(List.of(home.resolve("bin/client").toString(), "-a", Integer.toString(sshPort), "-u", USER, "-p", PASSWORD, command),
-                "JAVA_HOME", System.getProperty("java.home"));
+        return run(List.of(home.resolve("bin/client").toString(), "-a", Integer.toString(sshPort), "-u", USER, "-p", password(), command),
+                environment);
     }
 
     /** Stops Karaf with bin/stop, as an administrator would, and waits for the process to end. */
@@ -116,11 +199,13 @@ final class KarafProcess implements AutoCloseable {
             return;
         }
         try {
-            run(List.of(home.resolve("bin/stop").toString()), "JAVA_HOME", System.getProperty("java.home"));
+            run(List.of(home.resolve("bin/stop").toString()), environment);
         } catch (IllegalStateException e) {
             process.destroy(); // SIGTERM: Karaf's shutdown hook stops the framework the same way
         }
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+        try {
+            process.onExit().get(90, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             process.destroyForcibly();
             throw new IllegalStateException("Karaf did not stop within 90 s");
         }
@@ -137,7 +222,7 @@ final class KarafProcess implements AutoCloseable {
                 stop();
             } finally {
                 if (process.isAlive()) {
-                    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    process.destroyForcibly();
                 }
             }
         }
@@ -153,12 +238,40 @@ final class KarafProcess implements AutoCloseable {
         return matcher.group(1);
     }
 
-    private static String run(List<String> command, String... environment) {
+    /** What a command printed (standard output and error) and its exit code. */
+    record Outcome(int exitCode, String output) {}
+
+    /** Runs one of the distribution's scripts (or anything) with this Karaf's environment, whatever its exit code. */
+    Outcome script(List<String> command) {
+        return attempt(command, environment);
+    }
+
+    private static void applyEnvironment(ProcessBuilder builder, Map<String, String> environment) {
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
+    }
+
+    private void applyEnvironment(ProcessBuilder builder) {
+        applyEnvironment(builder, environment);
+    }
+
+    private static String run(List<String> command, Map<String, String> environment) {
+        Outcome outcome = attempt(command, environment);
+        if (outcome.exitCode() != 0) {
+            throw new IllegalStateException("'" + String.join(" ", command) + "' exited with " + outcome.exitCode() + ": " + outcome.output());
+        }
+        return outcome.output();
+    }
+
+    private static Outcome attempt(List<String> command, Map<String, String> environment) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            for (int i = 0; i + 1 < environment.length; i += 2) {
-                builder.environment().put(environment[i], environment[i + 1]);
-            }
+            applyEnvironment(builder, environment);
             // Standard input stays open while the command runs: bin/client ends the session at its end of input,
             // before the command printed anything ("Closed").
             Process p = builder.start();
@@ -168,11 +281,7 @@ final class KarafProcess implements AutoCloseable {
                 throw new IllegalStateException("timed out: " + String.join(" ", command));
             }
             p.getOutputStream().close();
-            String text = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("'" + String.join(" ", command) + "' exited with " + p.exitValue() + ": " + text);
-            }
-            return text;
+            return new Outcome(p.exitValue(), new String(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.deetune.firewall.internal;
 
+import io.deetune.core.api.ConfigText;
 import io.deetune.core.api.Stage;
 import io.deetune.core.api.StageMaps;
 import io.deetune.firewall.BlockedEntry;
@@ -96,11 +97,12 @@ public final class FirewallStage implements Stage, Blocklist {
             rulesFileTime = file == null ? null : modifiedTime(file);
         } catch (RuntimeException e) {
             lastError = e.getMessage();
-            LOG.error("firewall configuration not applied, the rule set in force stays: {}", e.getMessage());
+            LOG.error("firewall configuration not applied, the rule set in force stays: {}", ConfigText.escape(e.getMessage()));
         }
     }
 
     private static Path resolve(String path) {
+        ConfigText.requirePrintable("rules.file", path); // it reaches log lines
         Path p = Path.of(path);
         String etc = System.getProperty("karaf.etc");
         return p.isAbsolute() || etc == null ? p : Path.of(etc).resolve(p);

@@ -1,5 +1,6 @@
 package io.deetune.firewall.internal;
 
+import io.deetune.core.api.ConfigText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,7 @@ public final class RuleParser {
 
     /** Parses one line; null for a blank or comment line. */
     public static Rule parseLine(String line, String origin) {
+        refuseControlCharacters(line, origin);
         int hash = line.indexOf('#');
         String body = (hash < 0 ? line : line.substring(0, hash)).trim();
         if (body.isEmpty()) {
@@ -107,6 +109,20 @@ public final class RuleParser {
             }
         }
         return validate(new Rule(action, priority, source, destination, protocol, sport, dport, flags, origin));
+    }
+
+    /**
+     * A rule is one line of printable text (tabs allowed): a line break inside a rule given to rule-add would read as
+     * one rule and look like two in a listing or a log line.
+     */
+    private static void refuseControlCharacters(String line, String origin) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c != '\t' && ConfigText.isControl(c)) {
+                throw problem(origin, "rule", "control character U+" + String.format("%04X", (int) c) + " at column " + (i + 1)
+                        + " in '" + ConfigText.escape(line) + "'");
+            }
+        }
     }
 
     /** Splits on runs of blanks (no regex: rule files have 100k lines). */

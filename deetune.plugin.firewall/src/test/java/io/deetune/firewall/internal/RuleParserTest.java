@@ -88,6 +88,19 @@ class RuleParserTest {
     }
 
     @Test
+    void aRuleIsOneLineOfPrintableText() {
+        // rule-add takes the rule as words: a line break inside it would read as one rule and show as two.
+        RuleException e = assertThrows(RuleException.class,
+                () -> RuleParser.parseLine("deny proto tcp dport 22\nallow src 10.0.0.0/8", "command #1"));
+        assertEquals(List.of("command #1: rule: control character U+000A at column 24 in 'deny proto tcp dport 22\\nallow src 10.0.0.0/8'"),
+                e.problems());
+        assertThrows(RuleException.class, () -> RuleParser.parseLine("deny src 10.0.0.1\u001b[2J", "command #2"));
+        assertThrows(RuleException.class, () -> RuleParser.parseLine("deny\rsrc 10.0.0.1", "command #3"));
+        assertEquals(Action.DENY, RuleParser.parseLine("deny\tproto tcp", "r:1").action(), "tabs are blanks");
+        assertEquals(2, RuleParser.parse("deny proto tcp\r\nallow proto udp\r\n", "crlf.rules").size(), "CRLF files read as lines");
+    }
+
+    @Test
     void everyBadLineIsReportedAtOnce() {
         RuleException e = assertThrows(RuleException.class,
                 () -> RuleParser.parse("deny src 300.0.0.1\nallow proto udp\ndeny proto tcp dport 99999\n", "fw.rules"));

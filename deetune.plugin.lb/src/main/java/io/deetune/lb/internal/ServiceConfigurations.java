@@ -6,17 +6,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.karaf.config.core.ConfigRepository;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.cm.Configuration;
-import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -24,9 +23,11 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * The durable side of the {@code lb:} commands: a service changed from the shell is written back to its
  * {@code io.deetune.lb.service} factory configuration, so that it survives a restart like one written by hand. In
- * Karaf that configuration is the file {@code etc/io.deetune.lb.service-<name>.cfg} (File Install writes it back);
- * a service without one gets one, named after it. The configuration is written after the load balancer accepted
- * the change, so a rejected change never reaches it; applying it again is a no-op for the load balancer.
+ * Karaf that configuration is the file {@code etc/io.deetune.lb.service-<name>.cfg}; a service without one gets one,
+ * named after it. Both are written through Karaf's {@link ConfigRepository}, which writes the file with Felix's
+ * {@code TypedProperties} (escaping, comments and layout of a hand-written file kept) and updates Config Admin; nothing
+ * here writes a .cfg by hand. The configuration is written after the load balancer accepted (and validated) the
+ * change, so a rejected change never reaches it; applying it again is a no-op for the load balancer.
  */
 @Component(service = ServiceConfigurations.class)
 public final class ServiceConfigurations {
@@ -34,35 +35,34 @@ public final class ServiceConfigurations {
     static final String FACTORY_PID = "io.deetune.lb.service";
     /** File Install's property: the file a configuration came from (File Install writes changes back to it). */
     static final String FILE_NAME = "felix.fileinstall.filename";
+    /** Properties that Config Admin and File Install keep themselves; never written into the file. */
+    private static final Set<String> MANAGED = Set.of("service.pid", "service.factoryPid", "service.bundleLocation", FILE_NAME);
 
-    private final ConfigurationAdmin configurationAdmin;
+    private final ConfigRepository repository;
 
     @Activate
-    public ServiceConfigurations(@Reference ConfigurationAdmin configurationAdmin) {
-        this.configurationAdmin = configurationAdmin;
+    public ServiceConfigurations(@Reference ConfigRepository repository) {
+        this.repository = repository;
     }
 
     /**
-     * Writes the service as it now is into its configuration. A service without one gets one: in Karaf the file
-     * {@code etc/io.deetune.lb.service-<name>.cfg}, from which File Install makes the configuration (it writes back
-     * only to files that exist), elsewhere a configuration straight in Config Admin.
+     * Writes the service as it now is into its configuration and file. A service without one gets one: the file
+     * {@code etc/io.deetune.lb.service-<name>.cfg} and its configuration. Properties of the file that are not the
+     * service's (set by hand) are kept.
      */
     public void save(VirtualService service) {
         try {
             Optional<Configuration> existing = find(service.name());
-            String etc = System.getProperty("karaf.etc");
             if (existing.isPresent()) {
-                Dictionary<String, Object> properties = existing.get().getProperties();
-                properties(service).forEach(properties::put);
+                Map<String, Object> properties = asMap(existing.get().getProperties());
+                properties.keySet().removeAll(MANAGED);
+                properties.putAll(properties(service));
                 if (service.snat() == null) {
                     properties.remove("snat");
                 }
-                existing.get().update(properties);
-            } else if (etc != null) {
-                writeFile(file(etc, service.name()), service);
+                repository.update(existing.get().getPid(), properties);
             } else {
-                Configuration created = configurationAdmin.getFactoryConfiguration(FACTORY_PID, service.name(), "?");
-                created.update(new Hashtable<>(properties(service)));
+                repository.createFactoryConfiguration(FACTORY_PID, service.name(), new LinkedHashMap<>(properties(service)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("service '" + service.name() + "' changed, but saving its configuration failed", e);
@@ -74,15 +74,6 @@ public final class ServiceConfigurations {
         return Path.of(etc, FACTORY_PID + "-" + name + ".cfg");
     }
 
-    /** Writes a new .cfg file whole, then renames it into place, so File Install never reads half of it. */
-    private static void writeFile(Path file, VirtualService service) throws IOException {
-        StringBuilder text = new StringBuilder("# Load balancer service '" + service.name() + "', saved by the lb: commands.\n");
-        properties(service).forEach((key, value) -> text.append(key).append(" = ").append(value.replace("\\", "\\\\")).append('\n'));
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.writeString(partial, text);
-        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
     /**
      * Deletes the service's configuration (in Karaf, File Install deletes its file) and, in Karaf, the file named
      * after the service: File Install may not have made a configuration of a file {@link #save} just wrote. False if
@@ -91,6 +82,7 @@ public final class ServiceConfigurations {
     public boolean delete(String name) {
         try {
             Optional<Configuration> configuration = find(name);
+            // File Install deletes the file of a configuration it made; one just created may not be its yet.
             if (configuration.isPresent()) {
                 configuration.get().delete();
             }
@@ -105,7 +97,7 @@ public final class ServiceConfigurations {
     private Optional<Configuration> find(String name) throws IOException {
         Configuration[] all;
         try {
-            all = configurationAdmin.listConfigurations("(service.factoryPid=" + FACTORY_PID + ")");
+            all = repository.getConfigAdmin().listConfigurations("(service.factoryPid=" + FACTORY_PID + ")");
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,6 @@
 package io.deetune.lb.internal;
 
+import io.deetune.core.api.ConfigText;
 import io.deetune.lb.Algorithm;
 import io.deetune.lb.Backend;
 import io.deetune.lb.HealthCheck;
@@ -174,6 +175,9 @@ public final class Specs {
     }
 
     private static void healthCheck(HealthCheck check) {
+        if (check == null) {
+            throw new LbConfigException("healthCheck", "missing");
+        }
         if (!List.of("none", "tcp", "http").contains(check.type())) {
             throw new LbConfigException("healthCheck.type", "unknown health check '" + check.type() + "' (expected none, tcp or http)");
         }
@@ -188,6 +192,29 @@ public final class Specs {
         }
         if ("http".equals(check.type()) && (check.path() == null || !check.path().startsWith("/"))) {
             throw new LbConfigException("healthCheck.path", "'" + check.path() + "' does not start with '/'");
+        }
+        healthPath(check.path());
+    }
+
+    /**
+     * The path goes into the probe's request line and into the service's .cfg file: it must be one token of printable
+     * ASCII (no line break, which would add headers to the probe or lines to the file; no blank, which would end the
+     * request target). Other characters are written percent-encoded ({@code %20}).
+     */
+    static void healthPath(String path) {
+        if (path == null) {
+            return;
+        }
+        String problem = ConfigText.controlCharacterProblem(path);
+        if (problem != null) {
+            throw new LbConfigException("healthCheck.path", problem);
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == ' ' || c > 0x7e) {
+                throw new LbConfigException("healthCheck.path", "'" + path + "' has " + (c == ' ' ? "a blank" : "'" + c + "'")
+                        + " at position " + (i + 1) + " (write it percent-encoded, e.g. %20)");
+            }
         }
     }
 

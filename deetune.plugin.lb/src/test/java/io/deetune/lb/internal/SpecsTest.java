@@ -74,6 +74,34 @@ class SpecsTest {
     }
 
     @Test
+    void aHealthPathIsOneTokenOfPrintableText() {
+        for (String bad : new String[] {"/x\r\nHost: evil", "/x\nfoo = bar", "/a\u0000", "/a b", "/caf\u00e9", "/x\u001b[31m"}) {
+            LbConfigException e = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
+                    HealthCheck.http(bad, 1000, 500, 2, 2)));
+            assertEquals("service 'web'.healthCheck.path", e.field());
+            assertTrue(e.getMessage().chars().noneMatch(c -> c < 0x20), "the message itself must be one printable line: " + e.getMessage());
+        }
+        LbConfigException crlf = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
+                HealthCheck.http("/x\r\nHost: evil", 1000, 500, 2, 2)));
+        assertTrue(crlf.getMessage().contains("'/x\\r\\nHost: evil' has a control character (U+000D) at position 3"), crlf.getMessage());
+        // Even a TCP check's path is saved into the .cfg file.
+        reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS, new HealthCheck("tcp", "/\n", 1000, 500, 2, 2)));
+        assertEquals("/health%20check?full=1", Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
+                HealthCheck.http("/health%20check?full=1", 1000, 500, 2, 2)).healthCheck().path());
+    }
+
+    @Test
+    void inputQuotedInAMessageHasItsControlCharactersEscaped() {
+        LbConfigException name = reject(() -> Specs.service("we\nb", "10.0.0.100", 80, "tcp", "maglev", BACKENDS, HealthCheck.NONE));
+        assertTrue(name.getMessage().contains("'we\\nb' is not a service name"), name.getMessage());
+        LbConfigException backend = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev",
+                new String[] {"10.1.0.1:80\r\nx"}, HealthCheck.NONE));
+        assertTrue(backend.getMessage().chars().noneMatch(c -> c < 0x20), backend.getMessage());
+        LbConfigException algorithm = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "rr\u001b", BACKENDS, HealthCheck.NONE));
+        assertTrue(algorithm.getMessage().contains("'rr\\u001B'"), algorithm.getMessage());
+    }
+
+    @Test
     void rejectedChangesLeaveTheRunningConfigurationUntouched() {
         LbEngine engine = new LbEngine((s, b, h, r) -> {});
         VirtualService web = Specs.service("web", "10.0.0.100", 80, "tcp", "round-robin", BACKENDS, HealthCheck.NONE);

@@ -3,7 +3,6 @@ package io.deetune.web.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.Set;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.Callback;
@@ -35,20 +34,34 @@ final class JaasBasicAuth {
         return realm;
     }
 
-    /** The user of a valid {@code Authorization: Basic} header whose roles allow access; empty otherwise. */
-    Optional<String> authenticate(String authorization) {
+    /** What a request's credentials are worth. */
+    enum Result {
+        /** No {@code Authorization: Basic} header: the client has not tried yet. */
+        NO_CREDENTIALS,
+        /** A wrong user or password, or a header that is not valid Basic credentials: a failed login. */
+        WRONG,
+        /** The right password, but none of the roles that are needed. */
+        NOT_PERMITTED,
+        ALLOWED
+    }
+
+    /** The result of a login, and the user if the credentials were right. */
+    record Login(Result result, String user) {}
+
+    /** Checks an {@code Authorization} header against the realm and the roles. */
+    Login authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Optional.empty();
+            return new Login(Result.NO_CREDENTIALS, null);
         }
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return new Login(Result.WRONG, null);
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
-            return Optional.empty();
+            return new Login(Result.WRONG, null);
         }
         String user = decoded.substring(0, colon);
         char[] password = decoded.substring(colon + 1).toCharArray();
@@ -72,9 +85,9 @@ final class JaasBasicAuth {
             login.login();
             boolean allowed = subject.getPrincipals().stream().anyMatch(this::isAllowedRole);
             login.logout();
-            return allowed ? Optional.of(user) : Optional.empty();
+            return new Login(allowed ? Result.ALLOWED : Result.NOT_PERMITTED, user);
         } catch (LoginException e) {
-            return Optional.empty();
+            return new Login(Result.WRONG, null);
         } finally {
             thread.setContextClassLoader(previous);
         }

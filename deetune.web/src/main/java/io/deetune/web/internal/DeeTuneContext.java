@@ -1,0 +1,67 @@
+package io.deetune.web.internal;
+
+import java.io.IOException;
+import java.util.Set;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ServiceScope;
+import org.osgi.service.http.context.ServletContextHelper;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DeeTune's HTTP Whiteboard context, {@code /deetune}: every request to any of its servlets, whatever its method
+ * (GET, POST, OPTIONS, TRACE ...), is authenticated here, before any servlet sees it, against Karaf's {@code karaf}
+ * JAAS realm (HTTP Basic; role {@code viewer} or {@code admin}). Failed logins are throttled per client address
+ * ({@link LoginThrottle}: 429 with Retry-After).
+ */
+@Component(service = ServletContextHelper.class, scope = ServiceScope.BUNDLE)
+@HttpWhiteboardContext(name = DeeTuneContext.NAME, path = "/deetune")
+public final class DeeTuneContext extends ServletContextHelper {
+
+    static final String NAME = "io.deetune.web";
+    /** The service filter a servlet uses to join this context. */
+    static final String SELECT = "(osgi.http.whiteboard.context.name=" + NAME + ")";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeeTuneContext.class);
+    private static final int TOO_MANY_REQUESTS = 429;
+
+    private final JaasBasicAuth auth = new JaasBasicAuth("karaf", Set.of("viewer", "admin"));
+    private final LoginThrottle throttle = LoginThrottle.standard();
+
+    @Override
+    public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String client = request.getRemoteAddr();
+        LoginThrottle.Verdict verdict = throttle.check(client);
+        if (!verdict.allowed()) {
+            response.setHeader("Retry-After", Long.toString(Math.max(1, (verdict.retryAfter().toMillis() + 999) / 1000)));
+            response.sendError(TOO_MANY_REQUESTS, "too many failed logins from " + client);
+            return false;
+        }
+        JaasBasicAuth.Login login = auth.authenticate(request.getHeader("Authorization"));
+        switch (login.result()) {
+            case ALLOWED -> {
+                throttle.succeeded(client);
+                request.setAttribute(REMOTE_USER, login.user());
+                request.setAttribute(AUTHENTICATION_TYPE, HttpServletRequest.BASIC_AUTH);
+                return true;
+            }
+            case NOT_PERMITTED -> {
+                throttle.succeeded(client);
+                response.sendError(HttpServletResponse.SC_FORBIDDEN, "user " + login.user() + " has neither role viewer nor admin");
+                return false;
+            }
+            case WRONG -> {
+                throttle.failed(client);
+                LOG.warn("failed login to {} from {}", request.getRequestURI(), client);
+            }
+            case NO_CREDENTIALS -> {
+            }
+        }
+        response.setHeader("WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\"");
+        response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+        return false;
+    }
+}
