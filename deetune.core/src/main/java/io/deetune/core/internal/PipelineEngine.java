@@ -66,6 +66,7 @@ public final class PipelineEngine implements AutoCloseable {
                 existing.teardown();
                 pipelines.remove(spec.name());
             }
+            PinRoot.require(root);
             PipelineRuntime runtime = PipelineRuntime.open(root, stateMaps, spec);
             pipelines.put(spec.name(), runtime);
             for (StageRegistration registration : sortedStages()) {
