@@ -70,7 +70,9 @@ public final class KernelLog implements AutoCloseable {
             return lines;
         }
         List<String> kept = new ArrayList<>();
-        kept.add("[verifier log of " + length + " bytes" + (length >= SIZE - 1 ? " or more" : "") + ", its last "
+        boolean cut = length >= SIZE - 1;
+        kept.add("[verifier log of " + length + " bytes" + (cut ? " or more (the kernel kept its end and reports ENOSPC"
+                + " for the cut log, whatever the verifier's own verdict)" : "") + ", its last "
                 + Math.min(maxLines, lines.size()) + " lines:]");
         kept.addAll(lines.subList(Math.max(0, lines.size() - maxLines), lines.size()));
         return kept;
