@@ -24,8 +24,9 @@ enum fw_port_mode {
 /* Stage-wide counters in fw_drops. */
 enum fw_drop_reason {
 	FW_DROP_BLOCKED = 0,   /* source on the blocklist */
-	FW_DROP_MALFORMED = 1, /* truncated IPv4/IPv6/TCP/UDP/ICMP header */
-	FW_DROP_REASONS = 2,
+	FW_DROP_MALFORMED = 1, /* truncated IPv4/IPv6/TCP/UDP/ICMP header, IPv6 extension chain longer than walked */
+	FW_DROP_TINY_FRAGMENT = 2, /* first fragment without its whole L4 header, or a TCP fragment at offset 8 */
+	FW_DROP_REASONS = 3,
 };
 
 /* The two banks of rule tables: one judges packets, the other is where the next rule set is built. */

@@ -4,15 +4,20 @@
  *
  * Decisions (documented in the README):
  * - Non-IP frames (ARP, ...) are not the firewall's business: they continue the chain.
- * - A truncated IPv4/IPv6 header, or a truncated TCP/UDP/ICMP header of a packet that should carry one (also a
- *   first fragment too short for its L4 header, the "tiny fragment" attack of RFC 1858), is malformed and dropped:
- *   the kernel would discard it anyway, and letting it through would let it slip past port rules.
+ * - Headers are read within the IP length (IPv4 total length, IPv6 payload length), never from the frame's padding
+ *   (deetune/parsing.h). A truncated IPv4/IPv6 header, or a TCP/UDP/ICMP header cut short by the frame or by the IP
+ *   length, is malformed and dropped: the kernel would discard it anyway, and letting it through would let it slip
+ *   past port rules.
+ * - A first fragment too short for its whole TCP/UDP/ICMP header (the "tiny fragment" attack of RFC 1858: the
+ *   flags or ports a rule looks at would come in a later fragment) is dropped and counted apart. So is an IPv4 TCP
+ *   fragment at offset 8 (RFC 1858's overlapping fragment: it could only rewrite the TCP header of the first).
  * - A non-first fragment (IPv4 offset != 0, or an IPv6 fragment header with offset != 0) carries no L4 header: its
  *   ports and TCP flags are unknown, so only rules that match no port and no flag can match it (iptables does the
  *   same). Dropping the first fragment is enough to stop a fragmented datagram; the rest cannot be reassembled.
  * - IPv6 extension headers (hop-by-hop, routing, destination options, AH, fragment) are walked, at most
- *   DEETUNE_IPV6_MAX_EXT of them (deetune/parsing.h); a longer chain leaves the L4 header unknown, as for a
- *   non-first fragment.
+ *   DEETUNE_IPV6_MAX_EXT of them (deetune/parsing.h). A longer chain (not a non-first fragment) is dropped as
+ *   malformed: where it ends is unknown, so neither its protocol nor its ports could be judged (taken as unknown, it
+ *   would slip past every protocol rule).
  */
 #ifndef FIREWALL_PACKET_H
 #define FIREWALL_PACKET_H
@@ -24,6 +29,7 @@ enum fw_parse_result {
 	FW_PARSED,
 	FW_NOT_IP,
 	FW_MALFORMED,
+	FW_TINY_FRAGMENT,
 };
 
 struct fw_packet {
@@ -73,6 +79,7 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 	struct deetune_cursor c;
 	struct ethhdr *eth;
 	__be16 proto;
+	int first_fragment = 0;
 
 	deetune_cursor_init(&c, data, data_end);
 	if (deetune_parse_eth(&c, &eth, &proto) < 0)
@@ -87,9 +94,12 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 		p->dst[0] = ip->daddr;
 		p->proto = ip->protocol;
 		if (ip->frag_off & bpf_htons(0x1fff)) {
+			if (p->proto == IPPROTO_TCP && (ip->frag_off & bpf_htons(0x1fff)) == bpf_htons(1))
+				return FW_TINY_FRAGMENT;
 			p->l4_known = 0;
 			return FW_PARSED;
 		}
+		first_fragment = deetune_ipv4_is_fragment(ip);
 	} else if (proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6;
 		__u8 nexthdr;
@@ -102,21 +112,24 @@ static __always_inline enum fw_parse_result fw_parse(void *data, void *data_end,
 		nexthdr = ip6->nexthdr;
 		switch (deetune_skip_ipv6_ext(&c, &nexthdr)) {
 		case DEETUNE_L4_AT_CURSOR:
+			p->proto = nexthdr;
+			break;
 		case DEETUNE_L4_AT_CURSOR_FRAGMENT: /* the first fragment carries the ports: rules can judge it */
 			p->proto = nexthdr;
+			first_fragment = 1;
 			break;
 		case DEETUNE_L4_UNKNOWN:
 			p->proto = nexthdr;
 			p->l4_known = 0;
 			return FW_PARSED;
-		default:
+		default: /* cut short, or DEETUNE_L4_UNWALKED */
 			return FW_MALFORMED;
 		}
 	} else {
 		return FW_NOT_IP;
 	}
 	if (fw_parse_l4(&c, p) < 0)
-		return FW_MALFORMED;
+		return first_fragment ? FW_TINY_FRAGMENT : FW_MALFORMED;
 	return FW_PARSED;
 }
 

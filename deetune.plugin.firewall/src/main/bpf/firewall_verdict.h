@@ -70,6 +70,9 @@ static __always_inline enum fw_outcome fw_judge(void *data, void *data_end, __u6
 	case FW_MALFORMED:
 		fw_count_drop(FW_DROP_MALFORMED);
 		return FW_DROP;
+	case FW_TINY_FRAGMENT:
+		fw_count_drop(FW_DROP_TINY_FRAGMENT);
+		return FW_DROP;
 	default:
 		break;
 	}

@@ -24,7 +24,7 @@ int lb_tc(struct __sk_buff *skb)
 		bpf_csum_update(skb, pkt.csum_complete_diff);
 	switch (action) {
 	case LB_PASS:
-		return deetune_tc_verdict(TC_ACT_OK);
+		return deetune_tc_pass(); /* tcx "next": later tcx programs and tc filters still run */
 	case LB_DROP:
 		return deetune_tc_verdict(TC_ACT_SHOT);
 	case LB_REDIRECT:

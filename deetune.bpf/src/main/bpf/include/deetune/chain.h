@@ -107,15 +107,23 @@ static __always_inline int deetune_xdp_tx(void)
 	return deetune_xdp_verdict(XDP_TX);
 }
 
-/* TC: hand the packet to the next stage; at the end of the chain it continues (TC_ACT_OK). */
+/*
+ * TC: hand the packet to the next stage. At the end of the chain it goes on with TC_ACT_UNSPEC, which for tcx means
+ * "next": the tcx programs and tc filters of other tools after DeeTune's still run. TC_ACT_OK would end tc
+ * processing on the interface there and silently disable them.
+ */
 static __always_inline int deetune_tc_next(struct __sk_buff *skb)
 {
 	deetune_count(DEETUNE_COUNT_CONTINUE);
 	bpf_tail_call(skb, &deetune_next, 0);
-	return TC_ACT_OK;
+	return TC_ACT_UNSPEC;
 }
 
-/* TC: end the chain with a verdict (TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT, ...), counted. */
+/*
+ * TC: end the chain with a verdict (TC_ACT_UNSPEC, TC_ACT_OK, TC_ACT_SHOT, TC_ACT_REDIRECT, ...), counted. A stage that
+ * lets a packet through without the rest of the chain should return deetune_tc_pass() (TC_ACT_UNSPEC): TC_ACT_OK
+ * also skips every later tcx program and tc filter on the interface, other tools' included.
+ */
 static __always_inline int deetune_tc_verdict(int verdict)
 {
 	switch (verdict) {
@@ -134,6 +142,12 @@ static __always_inline int deetune_tc_verdict(int verdict)
 		break;
 	}
 	return verdict;
+}
+
+/* TC: end the chain and let the packet go on to what follows DeeTune on the interface (tcx "next"), counted as passed. */
+static __always_inline int deetune_tc_pass(void)
+{
+	return deetune_tc_verdict(TC_ACT_UNSPEC);
 }
 
 #endif /* DEETUNE_CHAIN_H */

@@ -5,6 +5,13 @@
  * A struct deetune_cursor walks the packet; every parse_* helper checks that the header it returns lies inside
  * [data, data_end) before the caller may touch it, advances the cursor, and returns -1 when the packet is too
  * short. Multi-byte fields stay in network byte order.
+ *
+ * Bounded by the IP length, not only by the frame: once the IP header is parsed, every later header must also lie
+ * inside the IP datagram (IPv4 total length, IPv6 payload length). The bytes of a frame past the IP length are
+ * padding (Ethernet pads every frame to 60 bytes) or whatever a sender put there; the kernel trims them before the
+ * transport layer sees the packet, so a header read from them is a header the receiver never sees. Judging it would
+ * let a first fragment whose IP length holds 8 bytes of TCP, padded with bytes that look like the rest of an ACK,
+ * pass for an ACK while the reassembled packet is a SYN (RFC 1858's tiny fragment).
  */
 #ifndef DEETUNE_PARSING_H
 #define DEETUNE_PARSING_H
@@ -51,8 +58,12 @@
 
 struct deetune_cursor {
 	void *pos;
-	void *end;
+	void *end;	/* the frame's end (data_end): the bound the verifier checks accesses against */
+	void *base;	/* where the cursor started: limit counts from here */
+	__u32 limit;	/* offset from base where the IP datagram ends; DEETUNE_NO_LIMIT before an IP header */
 };
+
+#define DEETUNE_NO_LIMIT 0xffffffffu
 
 /* ICMP and ICMPv6 share their first four bytes; <linux/icmp.h> drags in libc headers, so declare them here. */
 struct deetune_icmphdr {
@@ -71,6 +82,29 @@ static __always_inline void deetune_cursor_init(struct deetune_cursor *c, void *
 {
 	c->pos = data;
 	c->end = data_end;
+	c->base = data;
+	c->limit = DEETUNE_NO_LIMIT;
+}
+
+/*
+ * Whether the bytes before past are in the frame and in the IP datagram. The frame check must stay a comparison of
+ * the packet pointer with data_end (what the verifier learns a header's bounds from); the datagram check compares
+ * offsets, so the cursor's position may be set anywhere in the frame without losing the limit.
+ */
+static __always_inline int deetune_cursor_holds(const struct deetune_cursor *c, const void *past)
+{
+	if (past > c->end)
+		return 0;
+	return (__u64)(past - c->base) <= c->limit;
+}
+
+/* The IP datagram that starts at start is length bytes long: nothing after it belongs to the packet. */
+static __always_inline void deetune_cursor_limit(struct deetune_cursor *c, const void *start, __u32 length)
+{
+	__u64 end = (__u64)(start - c->base) + length;
+
+	if (end < c->limit)
+		c->limit = end;
 }
 
 /* Ethernet header plus up to two VLAN tags; *proto receives the L3 EtherType (network order). */
@@ -78,7 +112,7 @@ static __always_inline int deetune_parse_eth(struct deetune_cursor *c, struct et
 {
 	struct ethhdr *h = c->pos;
 
-	if ((void *)(h + 1) > c->end)
+	if (!deetune_cursor_holds(c, h + 1))
 		return -1;
 	c->pos = h + 1;
 	*eth = h;
@@ -90,7 +124,7 @@ static __always_inline int deetune_parse_eth(struct deetune_cursor *c, struct et
 
 		if (*proto != bpf_htons(ETH_P_8021Q) && *proto != bpf_htons(ETH_P_8021AD))
 			break;
-		if ((void *)(v + 1) > c->end)
+		if (!deetune_cursor_holds(c, v + 1))
 			return -1;
 		*proto = v->encapsulated_proto;
 		c->pos = v + 1;
@@ -98,19 +132,30 @@ static __always_inline int deetune_parse_eth(struct deetune_cursor *c, struct et
 	return 0;
 }
 
-/* IPv4 header with options; rejects a header length below 20 bytes. */
+/*
+ * IPv4 header with options; rejects a header length below 20 bytes and a total length below the header length. The
+ * total length bounds every later parse. A total length of 0 is left unbounded: the kernel's own big aggregates
+ * (BIG TCP GRO/GSO beyond 64 KiB, seen at tc) carry 0 there, and a wire packet with 0 is dropped by the kernel anyway.
+ */
 static __always_inline int deetune_parse_ipv4(struct deetune_cursor *c, struct iphdr **ip)
 {
 	struct iphdr *h = c->pos;
+	__u32 total;
 	int len;
 
-	if ((void *)(h + 1) > c->end)
+	if (!deetune_cursor_holds(c, h + 1))
 		return -1;
 	len = h->ihl * 4;
 	if (len < (int)sizeof(*h))
 		return -1;
-	if (c->pos + len > c->end)
+	if (!deetune_cursor_holds(c, c->pos + len))
 		return -1;
+	total = bpf_ntohs(h->tot_len);
+	if (total) {
+		if (total < (__u32)len)
+			return -1;
+		deetune_cursor_limit(c, h, total);
+	}
 	c->pos += len;
 	*ip = h;
 	return 0;
@@ -122,13 +167,20 @@ static __always_inline int deetune_ipv4_is_fragment(const struct iphdr *ip)
 	return (ip->frag_off & bpf_htons(0x3fff)) != 0;
 }
 
-/* Fixed IPv6 header; deetune_skip_ipv6_ext walks the extension headers after it. */
+/*
+ * Fixed IPv6 header; deetune_skip_ipv6_ext walks the extension headers after it. The payload length bounds every
+ * later parse; a payload length of 0 (a jumbogram, or the kernel's BIG TCP aggregates at tc) is left unbounded.
+ */
 static __always_inline int deetune_parse_ipv6(struct deetune_cursor *c, struct ipv6hdr **ip6)
 {
 	struct ipv6hdr *h = c->pos;
+	__u32 payload;
 
-	if ((void *)(h + 1) > c->end)
+	if (!deetune_cursor_holds(c, h + 1))
 		return -1;
+	payload = bpf_ntohs(h->payload_len);
+	if (payload)
+		deetune_cursor_limit(c, h + 1, payload);
 	c->pos = h + 1;
 	*ip6 = h;
 	return 0;
@@ -150,13 +202,19 @@ struct deetune_ipv6_frag_hdr {
 enum deetune_ipv6_ext_result {
 	DEETUNE_L4_AT_CURSOR,	/* *nexthdr is the upper-layer protocol, its header starts at the cursor */
 	DEETUNE_L4_AT_CURSOR_FRAGMENT, /* the same, in the first fragment of a fragmented packet */
-	DEETUNE_L4_UNKNOWN,	/* a non-first fragment, or more than DEETUNE_IPV6_MAX_EXT extension headers */
+	DEETUNE_L4_UNKNOWN,	/* a non-first fragment: it carries no upper-layer header */
+	/*
+	 * More than DEETUNE_IPV6_MAX_EXT extension headers: the walk stopped inside the chain, so neither the
+	 * upper-layer protocol nor its header is known (*nexthdr is an extension header's number). A caller must not
+	 * judge such a packet by what it found: a filter drops it, others leave it alone.
+	 */
+	DEETUNE_L4_UNWALKED,
 };
 
 /*
  * Walks the IPv6 extension headers (hop-by-hop, routing, destination options, AH, fragment) that follow the fixed
  * header; *nexthdr starts as the fixed header's next header. Returns a deetune_ipv6_ext_result, or -1 when an
- * extension header is cut short.
+ * extension header is cut short (by the frame or by the payload length).
  */
 static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 *nexthdr)
 {
@@ -169,14 +227,17 @@ static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 
 		if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS || next == IPPROTO_AH) {
 			struct deetune_ipv6_opt_hdr *h = c->pos;
 
-			if ((void *)(h + 1) > c->end)
+			if (!deetune_cursor_holds(c, h + 1))
 				return -1;
 			*nexthdr = h->nexthdr;
 			c->pos += next == IPPROTO_AH ? (h->hdrlen + 2) * 4 : (h->hdrlen + 1) * 8;
+			/* The whole header must lie in the datagram, or what follows it is not the next header. */
+			if (!deetune_cursor_holds(c, c->pos))
+				return -1;
 		} else if (next == IPPROTO_FRAGMENT) {
 			struct deetune_ipv6_frag_hdr *h = c->pos;
 
-			if ((void *)(h + 1) > c->end)
+			if (!deetune_cursor_holds(c, h + 1))
 				return -1;
 			*nexthdr = h->nexthdr;
 			c->pos = h + 1;
@@ -189,7 +250,7 @@ static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 
 	}
 	if (*nexthdr == IPPROTO_HOPOPTS || *nexthdr == IPPROTO_ROUTING || *nexthdr == IPPROTO_DSTOPTS ||
 	    *nexthdr == IPPROTO_AH || *nexthdr == IPPROTO_FRAGMENT)
-		return DEETUNE_L4_UNKNOWN;
+		return DEETUNE_L4_UNWALKED;
 	return fragment ? DEETUNE_L4_AT_CURSOR_FRAGMENT : DEETUNE_L4_AT_CURSOR;
 }
 
@@ -199,12 +260,12 @@ static __always_inline int deetune_parse_tcp(struct deetune_cursor *c, struct tc
 	struct tcphdr *h = c->pos;
 	int len;
 
-	if ((void *)(h + 1) > c->end)
+	if (!deetune_cursor_holds(c, h + 1))
 		return -1;
 	len = h->doff * 4;
 	if (len < (int)sizeof(*h))
 		return -1;
-	if (c->pos + len > c->end)
+	if (!deetune_cursor_holds(c, c->pos + len))
 		return -1;
 	c->pos += len;
 	*tcp = h;
@@ -215,7 +276,7 @@ static __always_inline int deetune_parse_udp(struct deetune_cursor *c, struct ud
 {
 	struct udphdr *h = c->pos;
 
-	if ((void *)(h + 1) > c->end)
+	if (!deetune_cursor_holds(c, h + 1))
 		return -1;
 	c->pos = h + 1;
 	*udp = h;
@@ -227,7 +288,7 @@ static __always_inline int deetune_parse_icmp(struct deetune_cursor *c, struct d
 {
 	struct deetune_icmphdr *h = c->pos;
 
-	if ((void *)(h + 1) > c->end)
+	if (!deetune_cursor_holds(c, h + 1))
 		return -1;
 	c->pos = h + 1;
 	*icmp = h;

@@ -12,6 +12,8 @@ public record TestRunResult(int retval, byte[] output, long nanosPerRun) {
     public static final int XDP_TX = 3;
     public static final int XDP_REDIRECT = 4;
 
+    /** tcx "next": the packet goes on to the next tcx program or tc filter on the interface (the end of a DeeTune chain). */
+    public static final int TC_ACT_UNSPEC = -1;
     public static final int TC_ACT_OK = 0;
     public static final int TC_ACT_SHOT = 2;
     public static final int TC_ACT_REDIRECT = 7;

@@ -129,6 +129,28 @@ public final class Packets {
         return f;
     }
 
+    /**
+     * The frame with its IP length field (IPv4 total length, IPv6 payload length) set so that the IP datagram, its IP
+     * header included, is {@code datagramBytes} long; the frame's bytes stay, those past the new length now padding as
+     * Ethernet adds it. The IPv4 header checksum is fixed.
+     */
+    public static byte[] withIpLength(byte[] frame, int datagramBytes) {
+        byte[] f = frame.clone();
+        if (isIpv6(f)) {
+            putShort(f, 14 + 4, datagramBytes - 40);
+        } else {
+            putShort(f, 14 + 2, datagramBytes);
+            putShort(f, 14 + 10, 0);
+            putShort(f, 14 + 10, checksum(f, 14, (f[14] & 0x0f) * 4, 0));
+        }
+        return f;
+    }
+
+    /** The frame padded with zero bytes to {@code length} (Ethernet pads every frame to 60 bytes). */
+    public static byte[] padded(byte[] frame, int length) {
+        return frame.length >= length ? frame.clone() : java.util.Arrays.copyOf(frame, length);
+    }
+
     /** Offset of the L3 header (no VLAN tags in frames built here). */
     public static int l3Offset() {
         return 14;

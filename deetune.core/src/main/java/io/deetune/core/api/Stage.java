@@ -41,8 +41,24 @@ public interface Stage {
     default void configure(BpfObject object) {}
 
     /**
-     * Called once the stage's state maps exist (on the first load into any pipeline); the handles stay valid until
-     * {@link #unloading} returns.
+     * What the stage's loaded program is built from beyond its name, priority, hook and object: the inputs of
+     * {@link #configure} (load-time constants, map sizes), as a value compared with {@code equals}. The core reads it
+     * when the service registers and whenever its properties change, and loads the stage again (swapping the new
+     * program in) only if the value, the service object, or the name, priority or hook changed. Any other change of
+     * the service's properties, such as configuration that Declarative Services copies into them, leaves the program
+     * and its state in place; apply such settings through map writes. Default: {@code null} ({@link #configure}
+     * depends on nothing that changes).
+     */
+    default Object definition() {
+        return null;
+    }
+
+    /**
+     * Called once the stage's state maps exist (on the first load into any pipeline), before the program that uses
+     * them is reachable in any chain: fill them here, and no packet meets them empty. The handles stay valid until
+     * {@link #unloading} returns. When a reload replaces a state map (its definition changed, e.g. a new size), the
+     * stage gets {@link #unloading} with the old handles, then {@code loaded} with the new ones, again before the
+     * program using the new maps goes live.
      */
     default void loaded(StageMaps maps) {}
 

@@ -35,21 +35,41 @@ public final class PipelineEngine implements AutoCloseable {
     private final long graceMillis;
     private final StateMapStore stateMaps;
     private final ScheduledExecutorService thread;
+    /** The engine's one thread; work from it runs in place (by identity: every engine names its thread alike). */
+    private volatile Thread engineThread;
     private final Map<String, PipelineRuntime> pipelines = new HashMap<>();
     /** Stage name -> the registration in force. */
     private final Map<String, StageRegistration> stages = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> pendingRemovals = new HashMap<>();
+    private final RetiredEntries retired;
+    /**
+     * A packet stays in a program for microseconds; a few hundred milliseconds cover it with room to spare (and the
+     * softirq backlog of a loaded machine).
+     */
+    static final long RETIRE_GRACE_MILLIS = 500;
 
     /**
      * @param root        the bpffs folder of DeeTune's pins (normally {@code /sys/fs/bpf/deetune})
      * @param graceMillis how long a departed stage stays in the chain waiting for its successor
      */
     public PipelineEngine(Path root, long graceMillis) {
+        this(root, graceMillis, RETIRE_GRACE_MILLIS);
+    }
+
+    /**
+     * @param retireGraceMillis how long a program taken out of a chain (and its successor table) stays open, for
+     *                          the packets still inside it
+     */
+    PipelineEngine(Path root, long graceMillis, long retireGraceMillis) {
         this.root = root;
         this.graceMillis = graceMillis;
         this.stateMaps = new StateMapStore(root);
-        this.thread = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().name("deetune-pipeline").daemon(true).unstarted(r));
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = Thread.ofPlatform().name("deetune-pipeline").daemon(true).unstarted(r);
+            engineThread = t;
+            return t;
+        });
+        this.retired = new RetiredEntries(retireGraceMillis, thread);
     }
 
     // ---------------------------------------------------------------- pipelines
@@ -67,7 +87,7 @@ public final class PipelineEngine implements AutoCloseable {
                 pipelines.remove(spec.name());
             }
             PinRoot.require(root);
-            PipelineRuntime runtime = PipelineRuntime.open(root, stateMaps, spec);
+            PipelineRuntime runtime = PipelineRuntime.open(root, stateMaps, retired, spec);
             pipelines.put(spec.name(), runtime);
             for (StageRegistration registration : sortedStages()) {
                 if (registration.hook() == spec.hook()) {
@@ -207,8 +227,9 @@ public final class PipelineEngine implements AutoCloseable {
     private void placeIn(PipelineRuntime runtime, StageRegistration registration) {
         long start = System.nanoTime();
         try {
-            runtime.place(registration);
-            stateMaps.handTo(registration);
+            if (!runtime.place(registration, () -> stateMaps.handTo(registration))) {
+                return; // nothing that defines the stage changed: its program stays
+            }
             LOG.info("stage '{}' live in pipeline '{}' after {} ms", registration.name(), runtime.name(),
                     (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
@@ -236,7 +257,7 @@ public final class PipelineEngine implements AutoCloseable {
     // ---------------------------------------------------------------- thread
 
     private <T> T call(Callable<T> task) {
-        if (Thread.currentThread().getName().equals("deetune-pipeline")) {
+        if (Thread.currentThread() == engineThread) {
             try {
                 return task.call();
             } catch (RuntimeException e) {
@@ -272,6 +293,7 @@ public final class PipelineEngine implements AutoCloseable {
                 stateMaps.close();
                 pipelines.values().forEach(PipelineRuntime::close);
                 pipelines.clear();
+                retired.close();
                 return null;
             });
         } finally {

@@ -53,9 +53,15 @@ final class PipelineRuntime implements AutoCloseable {
     private static final byte[] KEY0 = Codec.U32.toBytes(0);
     private static final int STAGE_META_ENTRIES = 64;
     private static final int NAME_BYTES = 16;
+    /**
+     * The kernel follows at most 33 tail calls (MAX_TAIL_CALL_CNT) from the dispatcher; a 34th stage would be
+     * skipped without a trace, so it is refused.
+     */
+    static final int MAX_STAGES = 33;
 
     private final Path dir;
     private final StateMapStore stateMaps;
+    private final RetiredEntries retired;
     private PipelineSpec spec;
     private BpfMap stats;
     private BpfMap stageMeta;
@@ -64,15 +70,16 @@ final class PipelineRuntime implements AutoCloseable {
     private final Map<InterfaceRef, BpfLink> links = new LinkedHashMap<>();
     private final Map<String, String> problems = new LinkedHashMap<>();
 
-    private PipelineRuntime(Path dir, StateMapStore stateMaps, PipelineSpec spec) {
+    private PipelineRuntime(Path dir, StateMapStore stateMaps, RetiredEntries retired, PipelineSpec spec) {
         this.dir = dir;
         this.stateMaps = stateMaps;
+        this.retired = retired;
         this.spec = spec;
     }
 
     /** Opens the pipeline: adopts what a previous run pinned, creates what is missing, attaches interfaces. */
-    static PipelineRuntime open(Path root, StateMapStore stateMaps, PipelineSpec spec) {
-        PipelineRuntime runtime = new PipelineRuntime(root.resolve(spec.name()), stateMaps, spec);
+    static PipelineRuntime open(Path root, StateMapStore stateMaps, RetiredEntries retired, PipelineSpec spec) {
+        PipelineRuntime runtime = new PipelineRuntime(root.resolve(spec.name()), stateMaps, retired, spec);
         try {
             runtime.openKernelState();
         } catch (RuntimeException e) {
@@ -191,7 +198,7 @@ final class PipelineRuntime implements AutoCloseable {
         }
         LOG.info("pipeline '{}': dispatcher upgraded in place (program id {} -> {}) on {} attachment(s)",
                 name(), dispatcher.program.id(), fresh.id(), links.size());
-        dispatcher.close();
+        retired.retire("the old dispatcher of pipeline '" + name() + "'", dispatcher);
         dispatcher = new ChainEntry("dispatcher", Integer.MIN_VALUE, 0, fresh, object.map("deetune_next"), object, null);
     }
 
@@ -352,11 +359,27 @@ final class PipelineRuntime implements AutoCloseable {
      * Loads the stage of {@code registration} and puts it in place: a new stage is inserted at its position; a
      * stage already in the chain (loaded or adopted) is replaced by the new instance in one update.
      *
-     * @return the new entry; on failure (object, verifier) the chain is left exactly as it was
+     * <p>A stage already in the chain from an equal registration (same service object, name, priority, hook and
+     * definition) stays as it is: nothing its program is built from changed.
+     *
+     * @param handOver runs once the new program is loaded and before the switch that makes it reachable: the
+     *                 stage's state maps go to the plugin then, so no packet meets them before the plugin filled them
+     * @return true if the chain changed; on failure (object, verifier) the chain is left exactly as it was
      */
-    ChainEntry place(StageRegistration registration) {
+    boolean place(StageRegistration registration, Runnable handOver) {
+        ChainEntry current = find(registration.name());
+        if (current != null && registration.equals(current.registration)) {
+            problems.remove("stage " + registration.name());
+            return false;
+        }
+        if (current == null && chain.size() >= MAX_STAGES) {
+            throw new IllegalStateException("pipeline '" + name() + "' already runs " + chain.size()
+                    + " stages, at most 33 stages fit (the kernel follows at most 33 tail calls); stage '"
+                    + registration.name() + "' is not placed");
+        }
         ChainEntry fresh = load(registration);
         try {
+            handOver.run();
             ChainEntry existing = find(registration.name());
             if (existing != null && positionFits(chain.indexOf(existing), fresh)) {
                 replace(existing, fresh);
@@ -367,7 +390,7 @@ final class PipelineRuntime implements AutoCloseable {
                 insert(fresh);
             }
             problems.remove("stage " + registration.name());
-            return fresh;
+            return true;
         } catch (RuntimeException e) {
             fresh.close();
             throw e;
@@ -452,7 +475,7 @@ final class PipelineRuntime implements AutoCloseable {
         setNext(predecessor.next, fresh.program); // the packet-visible switch
         chain.set(index, fresh);
         commitStaged(stagePin(fresh.name, "prog"), stagePin(fresh.name, "next"));
-        old.close();
+        retired.retire("replaced stage '" + old.name + "' of pipeline '" + name() + "'", old);
     }
 
     private void remove(ChainEntry entry) {
@@ -467,7 +490,7 @@ final class PipelineRuntime implements AutoCloseable {
         chain.remove(index);
         BpfFs.unpin(stagePin(entry.name, "prog"));
         BpfFs.unpin(stagePin(entry.name, "next"));
-        entry.close();
+        retired.retire("removed stage '" + entry.name + "' of pipeline '" + name() + "'", entry);
     }
 
     private static void setNext(BpfMap table, BpfProgram program) {

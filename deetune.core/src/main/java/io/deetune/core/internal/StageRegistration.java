@@ -5,8 +5,11 @@ import io.deetune.core.api.Stage;
 import java.util.Comparator;
 import java.util.regex.Pattern;
 
-/** A stage service as the core sees it: its properties, the service object and the bundle that registered it. */
-record StageRegistration(String name, int priority, Hook hook, Stage stage, long bundleId) {
+/**
+ * A stage service as the core sees it: its properties, the service object, the bundle that registered it and the
+ * stage's {@link Stage#definition() definition} when it was read. Two equal registrations load the same program.
+ */
+record StageRegistration(String name, int priority, Hook hook, Stage stage, long bundleId, Object definition) {
 
     /** Chain order: priority, then name. */
     static final Comparator<StageRegistration> ORDER =
@@ -22,6 +25,19 @@ record StageRegistration(String name, int priority, Hook hook, Stage stage, long
         }
         if ("dispatcher".equals(name)) {
             throw new IllegalArgumentException("stage name 'dispatcher' is reserved for the core");
+        }
+    }
+
+    /** A registration with the stage's definition as it is now. */
+    StageRegistration(String name, int priority, Hook hook, Stage stage, long bundleId) {
+        this(name, priority, hook, stage, bundleId, definitionOf(name, stage));
+    }
+
+    private static Object definitionOf(String name, Stage stage) {
+        try {
+            return stage.definition();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("stage '" + name + "': its definition() failed: " + e, e);
         }
     }
 

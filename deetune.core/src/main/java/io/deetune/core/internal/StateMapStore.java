@@ -35,6 +35,9 @@ final class StateMapStore implements AutoCloseable {
 
     private record Handed(StageRegistration registration, StageMapsView maps) {}
 
+    /** Stages for which a load pinned a new state map since their maps were last handed over. */
+    private final Set<String> newMapsPinned = new java.util.HashSet<>();
+
     StateMapStore(Path root) {
         this.root = root;
     }
@@ -75,13 +78,19 @@ final class StateMapStore implements AutoCloseable {
                 BpfFs.unpin(pin);
             }
             object.setPinPath(wanted.name(), pin);
+            newMapsPinned.add(stage);
         }
     }
 
-    /** After a successful load: hands the maps to the registration if it does not have them yet. */
+    /**
+     * After a successful load: hands the maps to the registration's stage if it does not hold them yet: a new
+     * service object, or new maps (a changed definition) for the same one.
+     */
     void handTo(StageRegistration registration) {
         Handed current = handed.get(registration.name());
-        if (current != null && current.registration().equals(registration)) {
+        boolean newMaps = newMapsPinned.remove(registration.name());
+        if (current != null && !newMaps && current.registration().stage() == registration.stage()) {
+            handed.put(registration.name(), new Handed(registration, current.maps()));
             return;
         }
         if (current != null) {

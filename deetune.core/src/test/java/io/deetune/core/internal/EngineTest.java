@@ -291,11 +291,155 @@ class EngineTest {
         int shot = engine.withPipeline("tc", p -> p.dispatcherProgram().testRun(Packets.udp("10.0.0.1", 1, "10.0.0.2", 9, new byte[8])).retval());
         int ok = engine.withPipeline("tc", p -> p.dispatcherProgram().testRun(Packets.udp("10.0.0.1", 1, "10.0.0.2", 10, new byte[8])).retval());
         assertEquals(2, shot, "TC_ACT_SHOT");
-        assertEquals(0, ok, "TC_ACT_OK at the end of the chain");
+        assertEquals(TestRunResult.TC_ACT_UNSPEC, ok, "TC_ACT_UNSPEC (tcx next) at the end of the chain");
         StageInfo marker = engine.get("tc").orElseThrow().chain().get(1);
         assertEquals(1, marker.stats().dropped());
         assertEquals(1, marker.stats().continued());
         engine.removePipeline("tc", true);
+    }
+
+    @Test
+    void workRunsOnTheEngineThreadEvenForACallerOfTheSameName() throws Exception {
+        // Another engine's thread (every engine names its thread alike) or any thread called so must not run the
+        // engine's work itself, beside the engine's own thread.
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        Thread namesake = Thread.ofPlatform().name("deetune-pipeline").start(
+                () -> ranOn.set(engine.withPipeline("t", p -> Thread.currentThread())));
+        namesake.join();
+        assertNotEquals(namesake, ranOn.get());
+        assertEquals("deetune-pipeline", ranOn.get().getName());
+    }
+
+    @Test
+    void aChainTakesAtMost33StagesAndRefusesTheNextClearly() {
+        io.deetune.core.api.Stage noop = TestStages.plain("noop");
+        for (int i = 1; i <= 33; i++) {
+            engine.stageAdded(TestStages.registration(String.format("s%02d", i), i, noop));
+        }
+        run(engine, 80);
+        assertEquals(1, info().chain().get(33).stats().in(), "the 33rd stage (the 33rd tail call) still runs");
+        engine.stageAdded(TestStages.registration("s34", 34, TestStages.plain("noop")));
+        engine.stageAdded(TestStages.registration("s00", 0, TestStages.plain("noop")));
+        PipelineInfo info = info();
+        assertEquals(34, info.chain().size(), "dispatcher + 33 stages: " + info.chain().stream().map(StageInfo::name).toList());
+        assertTrue(info.problems().get("stage s34").contains("at most 33 stages"), info.problems().toString());
+        assertTrue(info.problems().get("stage s00").contains("at most 33 stages"), info.problems().toString());
+        run(engine, 80);
+        assertEquals(2, info().chain().get(33).stats().in(), "the chain's tail still runs");
+        // A stage already in the chain can still be upgraded.
+        engine.stageRemoved(TestStages.registration("s33", 33, noop), false);
+        engine.stageAdded(TestStages.registration("s33", 33, new TestStages.Tagger('z', 0)));
+        assertEquals("z", run(engine, 80).tags());
+    }
+
+    @Test
+    void aStageGetsItsMapsBeforeItIsReachable() {
+        // A stage that fills its maps in loaded() (the firewall's rules) must not see packets before it has: at
+        // loaded(), a packet through the live chain does not reach it yet.
+        AtomicReference<String> tagsAtLoad = new AtomicReference<>();
+        TestStages.Tagger late = new TestStages.Tagger('x', 0) {
+            @Override
+            public void loaded(io.deetune.core.api.StageMaps maps) {
+                super.loaded(maps);
+                try (BpfProgram live = BpfProgram.openPinned(root.resolve("t/dispatcher_prog"))) {
+                    tagsAtLoad.set(Run.of(live.testRun(taggable(80))).tags());
+                }
+            }
+        };
+        engine.stageAdded(TestStages.registration("first", 100, new TestStages.Tagger('1', 0)));
+        engine.stageAdded(TestStages.registration("late", 200, late));
+        assertEquals("1", tagsAtLoad.get(), "the chain as it was before the stage went live");
+        assertEquals("1x", run(engine, 80).tags());
+    }
+
+    /** A tagger whose state map size is a load-time setting, declared as its definition. */
+    static final class SizedTagger extends TestStages.Tagger {
+        volatile int seenEntries = 1;
+        volatile io.deetune.core.api.StageMaps lastMaps;
+
+        SizedTagger() {
+            super('s', 0);
+        }
+
+        @Override
+        public void configure(io.deetune.bpf.BpfObject object) {
+            super.configure(object);
+            object.setMaxEntries("seen", seenEntries);
+        }
+
+        @Override
+        public Object definition() {
+            return seenEntries;
+        }
+
+        @Override
+        public void loaded(io.deetune.core.api.StageMaps maps) {
+            super.loaded(maps);
+            lastMaps = maps;
+        }
+    }
+
+    @Test
+    void onlyADefiningChangeReplacesTheStage() {
+        SizedTagger stage = new SizedTagger();
+        engine.stageAdded(StageRegistration.of(stage, java.util.Map.of(io.deetune.core.api.Stage.NAME, "sized",
+                io.deetune.core.api.Stage.PRIORITY, 100, "some.setting", "1"), 1));
+        int program = info().chain().get(1).programId();
+        // A configuration change that DS copies into the service properties: nothing the program is built from.
+        engine.stageAdded(StageRegistration.of(stage, java.util.Map.of(io.deetune.core.api.Stage.NAME, "sized",
+                io.deetune.core.api.Stage.PRIORITY, 100, "some.setting", "2"), 1));
+        assertEquals(program, info().chain().get(1).programId(), "the same program stays in the chain");
+        assertEquals(1, stage.loadedCalls.get());
+        assertEquals(0, stage.unloadingCalls.get());
+        run(engine, 80);
+
+        // A change of what the stage declares as its definition (a map size) loads it again, with a new map that
+        // is handed to it before it goes live.
+        stage.seenEntries = 4;
+        engine.stageAdded(StageRegistration.of(stage, java.util.Map.of(io.deetune.core.api.Stage.NAME, "sized",
+                io.deetune.core.api.Stage.PRIORITY, 100, "some.setting", "2"), 1));
+        assertNotEquals(program, info().chain().get(1).programId());
+        assertEquals(2, stage.loadedCalls.get(), "the new maps are handed over");
+        assertEquals(1, stage.unloadingCalls.get(), "the old ones are taken back");
+        assertEquals(4, stage.lastMaps.map("seen").definition().maxEntries());
+        assertEquals("s", run(engine, 80).tags());
+        assertEquals(1, stage.lastMaps.map("seen").typed(io.deetune.bpf.Codec.U32, io.deetune.bpf.Codec.U64).get(0).orElseThrow(),
+                "the live program counts in the map the stage holds");
+    }
+
+    @Test
+    void aStageTakenOutKeepsItsSuccessorForAGracePeriod() throws Exception {
+        engine.close();
+        engine = new PipelineEngine(root, 100, 1500);
+        engine.configure(PipelineSpec.of("t", "xdp", "auto", new String[0]));
+        TestStages.Tagger m = new TestStages.Tagger('m', 0);
+        engine.stageAdded(TestStages.registration("a", 100, new TestStages.Tagger('a', 0)));
+        engine.stageAdded(TestStages.registration("m", 200, m));
+        engine.stageAdded(TestStages.registration("c", 300, new TestStages.Tagger('c', 0)));
+        // A packet that entered the old m just before a replace (and, below, a removal) is still inside it: run
+        // the old program itself (held by program id only, which keeps no successor table alive).
+        for (boolean removal : new boolean[] {false, true}) {
+            try (BpfProgram old = BpfProgram.fromId(info().chain().get(2).programId())) {
+                if (removal) {
+                    engine.stageRemoved(TestStages.registration("m", 200, m), true);
+                    assertEquals("ac", run(engine, 80).tags());
+                } else {
+                    TestStages.Tagger upgraded = new TestStages.Tagger('M', 0);
+                    engine.stageRemoved(TestStages.registration("m", 200, m), false);
+                    engine.stageAdded(TestStages.registration("m", 200, upgraded));
+                    m = upgraded;
+                    assertEquals("aMc", run(engine, 80).tags());
+                }
+                Thread.sleep(200); // time for the kernel to empty a released successor table, were it released
+                String tag = removal ? "M" : "m";
+                assertEquals(tag + "c", Run.of(old.testRun(taggable(80))).tags(), "the old stage still continues the chain");
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!Run.of(old.testRun(taggable(80))).tags().equals(tag) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(tag, Run.of(old.testRun(taggable(80))).tags(), "released after the grace period");
+            }
+        }
     }
 
     @Test

@@ -174,6 +174,30 @@ class TrafficTest {
     }
 
     @Test
+    void tcxProgramsAttachedAfterATcPipelineStillRun() throws Exception {
+        engine.configure(PipelineSpec.of("tc", "tc-ingress", "auto", new String[] {server + ":veth-s"}));
+        try (io.deetune.bpf.BpfObject other = io.deetune.bpf.BpfObject.open(TestStages.object("tc_counter"), "other").load();
+             BpfLink after = NetNs.get(server, () -> other.program("tc_counter")
+                     .attachTcx(NetNs.ifindexHere("veth-s", server), io.deetune.bpf.TcDirection.INGRESS))) {
+            var counted = other.map("counted").typed(io.deetune.bpf.Codec.U32, io.deetune.bpf.Codec.U64);
+            // The end of an empty chain, then the end of a chain of one stage: both must hand over to what follows.
+            for (boolean withStage : new boolean[] {false, true}) {
+                if (withStage) {
+                    engine.stageAdded(new StageRegistration("marker", 100, io.deetune.core.api.Hook.TC_INGRESS, TestStages.plain("tc_marker"), 1));
+                }
+                long before = counted.get(0).orElseThrow();
+                try (UdpTraffic.Receiver receiver = new UdpTraffic.Receiver(server, "10.210.0.2", PORT)) {
+                    UdpTraffic.send(client, "10.210.0.2", PORT, 20, 0);
+                    assertEquals(20, receiver.awaitCount(20, 3000));
+                }
+                assertTrue(counted.get(0).orElseThrow() - before >= 20,
+                        "the tcx program after DeeTune's saw the datagrams (stage: " + withStage + "): " + (counted.get(0).orElseThrow() - before));
+            }
+        }
+        engine.removePipeline("tc", true);
+    }
+
+    @Test
     void interfaceAndModeChangesApplyLive() throws Exception {
         engine.configure(PipelineSpec.of("t", "xdp", "native", new String[0]));
         assertFalse(NetNs.get(server, () -> BpfLink.queryXdp(NetNs.ifindexHere("veth-s", server))).attached(), "detached when removed from the list");

@@ -15,7 +15,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 @Service
-@Command(scope = "firewall", name = "stats", description = "Top rules by hits, and drops of malformed and blocklisted packets.")
+@Command(scope = "firewall", name = "stats", description = "Top rules by hits, and drops of malformed and blocklisted packets and of tiny fragments.")
 public class StatsCommand implements Action {
 
     @Reference
@@ -52,7 +52,8 @@ public class StatsCommand implements Action {
                                     : Duration.ofNanos(now - c.lastHitNanos()).toSeconds() + " s ago");
                 });
         table.print(System.out);
-        System.out.println("dropped as malformed: " + drops[0] + ", by the blocklist: " + drops[1]);
+        System.out.println("dropped as malformed: " + drops[0] + ", by the blocklist: " + drops[1]
+                + ", as tiny fragments: " + drops[2]);
         return null;
     }
 }

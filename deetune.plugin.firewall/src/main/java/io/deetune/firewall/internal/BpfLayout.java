@@ -22,6 +22,8 @@ public final class BpfLayout {
 
     public static final int DROP_BLOCKED = 0;
     public static final int DROP_MALFORMED = 1;
+    /** A first fragment without its whole L4 header, or a TCP fragment at offset 8 (RFC 1858). */
+    public static final int DROP_TINY_FRAGMENT = 2;
 
     /** struct fw_key_head, the start of both families' keys. */
     public static final int KEY_HEAD_SIZE = 8;

@@ -241,10 +241,11 @@ public final class FirewallStage implements Stage, Blocklist {
         return tables == null ? List.of() : tables.counters();
     }
 
-    /** Packets dropped as malformed and as blocklisted, or null while not loaded. */
+    /** Packets dropped as malformed, as blocklisted and as tiny fragments (in that order), or null while not loaded. */
     public synchronized long[] drops() {
         return tables == null ? null
-                : new long[] {tables.drops(BpfLayout.DROP_MALFORMED), tables.drops(BpfLayout.DROP_BLOCKED)};
+                : new long[] {tables.drops(BpfLayout.DROP_MALFORMED), tables.drops(BpfLayout.DROP_BLOCKED),
+                        tables.drops(BpfLayout.DROP_TINY_FRAGMENT)};
     }
 
     // ---- Blocklist ----

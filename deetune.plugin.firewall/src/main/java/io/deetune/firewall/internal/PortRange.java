@@ -1,14 +1,28 @@
 package io.deetune.firewall.internal;
 
-/** A port or an inclusive port range; {@link #ANY} is 0-65535. */
-public record PortRange(int low, int high) {
+/**
+ * A port condition: a port or an inclusive port range. {@link #ANY} is no condition at all: it matches every packet,
+ * with ports or without (a non-first fragment). A written range, even 0-65535, is a condition on the ports: it matches
+ * every port, but only of a packet that carries them, so never a non-first fragment (as iptables' {@code --dport 0:65535}).
+ *
+ * @param any whether this is {@link #ANY}, no condition (the only value with {@code any} set)
+ */
+public record PortRange(int low, int high, boolean any) {
 
-    public static final PortRange ANY = new PortRange(0, 65535);
+    public static final PortRange ANY = new PortRange(0, 65535, true);
 
     public PortRange {
         if (low < 0 || high > 65535 || low > high) {
             throw new IllegalArgumentException("bad port range " + low + "-" + high);
         }
+        if (any && (low != 0 || high != 65535)) {
+            throw new IllegalArgumentException("no port condition covers every port, not " + low + "-" + high);
+        }
+    }
+
+    /** The condition "a port in {@code low}-{@code high}". */
+    public PortRange(int low, int high) {
+        this(low, high, false);
     }
 
     /** Parses {@code 22}, {@code 1024-65535} or {@code any}. */
@@ -35,10 +49,6 @@ public record PortRange(int low, int high) {
             throw new IllegalArgumentException("port " + port + " is out of 0-65535");
         }
         return port;
-    }
-
-    public boolean any() {
-        return low == 0 && high == 65535;
     }
 
     public boolean single() {

@@ -163,7 +163,8 @@ public final class RuleTables implements AutoCloseable {
         }
     }
 
-    /** Packets dropped for a reason other than a rule: {@link BpfLayout#DROP_BLOCKED}, {@link BpfLayout#DROP_MALFORMED}. */
+    /** Packets dropped for a reason other than a rule: {@link BpfLayout#DROP_BLOCKED}, {@link BpfLayout#DROP_MALFORMED},
+     * {@link BpfLayout#DROP_TINY_FRAGMENT}. */
     public long drops(int reason) {
         return drops.lookupPerCpu(BpfLayout.u32(reason)).map(values -> {
             long sum = 0;

@@ -38,7 +38,7 @@ class AgreementTest {
 
     private static final String[] NETS4 = {"10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3", "10.2.0.0/16", "10.1.2.128/25", "0.0.0.0/0"};
     private static final String[] NETS6 = {"2001:db8::/32", "2001:db8:1::/48", "2001:db8:1:2::/64", "2001:db8:1:2::3", "2001:db8:2::/48", "::/0"};
-    private static final String[] PORTS = {"53", "80", "443", "1-1023", "1024-65535", "50-100", "8000-8100"};
+    private static final String[] PORTS = {"53", "80", "443", "1-1023", "1024-65535", "50-100", "8000-8100", "0-65535"};
     private static final String[] FLAGS = {"syn/syn,ack", "ack", "none/rst", "syn,ack", "fin/fin"};
     private static final int[] PACKET_PORTS = {53, 80, 443, 50, 100, 1023, 1024, 8050, 40000, 65535, 0};
 

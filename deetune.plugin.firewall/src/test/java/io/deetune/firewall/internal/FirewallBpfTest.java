@@ -185,6 +185,24 @@ class FirewallBpfTest {
     }
 
     @Test
+    void aFullPortRangeMatchesEveryPortButNoNonFirstFragment() {
+        byte[] whole4 = packet(V4, "udp");
+        byte[] later4 = fragment4(packet(V4, "udp"), 8, false);
+        byte[] whole6 = packet(V6, "udp");
+        byte[] later6 = fragment6(8, false);
+        for (String rule : List.of("deny proto udp dport 0-65535", "deny proto udp sport 0-65535")) {
+            stage.install(rule, Action.ALLOW);
+            assertEquals(XDP_DROP, stage.verdict(whole4), rule);
+            assertEquals(XDP_DROP, stage.verdict(whole6), rule);
+            assertEquals(XDP_PASS, stage.verdict(later4), rule + ": a non-first fragment has no ports");
+            assertEquals(XDP_PASS, stage.verdict(later6), rule + ": a non-first fragment has no ports");
+        }
+        stage.install("deny proto udp dport any", Action.ALLOW);
+        assertEquals(XDP_DROP, stage.verdict(later4), "no port condition matches non-first fragments");
+        assertEquals(XDP_DROP, stage.verdict(later6));
+    }
+
+    @Test
     void ipv6ExtensionHeadersAreWalkedToThePorts() {
         stage.install("deny proto udp dport 80", Action.ALLOW);
         for (int type : new int[] {0, 60}) { // hop-by-hop, destination options
@@ -192,6 +210,108 @@ class FirewallBpfTest {
             assertEquals(XDP_DROP, stage.verdict(frame), "extension header " + type);
             assertEquals(XDP_DROP, stage.verdict(Arrays.copyOf(frame, 14 + 40 + 1)), "extension header " + type + " cut");
         }
+    }
+
+    /** The frame with these IPv6 extension headers (8 bytes each) between the fixed header and the L4 header, in order. */
+    static byte[] withIpv6Extensions(byte[] frame, int... types) {
+        byte[] f = frame;
+        for (int i = types.length - 1; i >= 0; i--) {
+            f = Packets.withIpv6Extension(f, types[i], 0, false);
+        }
+        return f;
+    }
+
+    @Test
+    void anIpv6ExtensionChainLongerThanTheWalkerFollowsIsDroppedAsMalformed() {
+        byte[] ssh = Packets.tcp(V6.src, 40000, V6.dst, 22, Packets.TCP_SYN, new byte[0]);
+        // Hop-by-hop and four destination options: one more than DEETUNE_IPV6_MAX_EXT.
+        byte[] longChain = withIpv6Extensions(ssh, 0, 60, 60, 60, 60);
+        long malformed = stage.tables.drops(BpfLayout.DROP_MALFORMED);
+        for (String rules : List.of("deny proto tcp dport 22", "deny proto tcp", "")) {
+            stage.install(rules, Action.ALLOW);
+            assertEquals(XDP_DROP, stage.verdict(longChain), "a chain not walked to its end, rules: " + rules);
+        }
+        assertEquals(malformed + 3, stage.tables.drops(BpfLayout.DROP_MALFORMED), "counted as malformed");
+        // A non-first fragment carries no L4 header: its walk ends at the fragment header, and it is not malformed.
+        stage.install("deny proto tcp dport 22", Action.ALLOW);
+        byte[] later = withIpv6Extensions(Packets.withIpv6Extension(ssh, 44, 8, false), 0, 60, 60);
+        assertEquals(XDP_PASS, stage.verdict(later), "hop-by-hop, two destination options, a non-first fragment");
+    }
+
+    @Test
+    void anIpv6ExtensionChainWithinTheWalkersReachIsJudgedByItsProtocolAndPorts() {
+        byte[] ssh = withIpv6Extensions(Packets.tcp(V6.src, 40000, V6.dst, 22, Packets.TCP_SYN, new byte[0]), 0, 60, 60, 60);
+        byte[] web = withIpv6Extensions(Packets.tcp(V6.src, 40000, V6.dst, 80, Packets.TCP_SYN, new byte[0]), 0, 60, 60, 60);
+        stage.install("deny proto tcp dport 22", Action.ALLOW);
+        assertEquals(XDP_DROP, stage.verdict(ssh), "hop-by-hop and three destination options, port rule");
+        assertEquals(XDP_PASS, stage.verdict(web));
+        stage.install("deny proto tcp", Action.ALLOW);
+        assertEquals(XDP_DROP, stage.verdict(web), "protocol rule");
+        stage.install("allow proto tcp dport 80 flags syn/syn,ack", Action.DENY);
+        assertEquals(XDP_PASS, stage.verdict(web), "flags rule");
+        assertEquals(XDP_DROP, stage.verdict(ssh));
+    }
+
+    @Test
+    void headersAreReadWithinTheIpLengthNotFromTheFramesPadding() {
+        stage.install("", Action.ALLOW);
+        long malformed = stage.tables.drops(BpfLayout.DROP_MALFORMED);
+        List<byte[]> cut = new ArrayList<>();
+        for (Family f : List.of(V4, V6)) {
+            int ip = f == V4 ? 20 : 40;
+            // Whole headers in the frame, but the IP length ends inside them; the frame is padded to 60 bytes or more.
+            cut.add(Packets.padded(Packets.withIpLength(packet(f, "udp"), ip + 4), 60));
+            cut.add(Packets.padded(Packets.withIpLength(packet(f, "tcp"), ip + 8), 60));
+            cut.add(Packets.padded(Packets.withIpLength(packet(f, "tcp"), ip + 19), 60));
+            cut.add(Packets.padded(Packets.withIpLength(packet(f, "icmp"), ip + 2), 60));
+        }
+        // An IPv6 extension header that runs past the payload length, and an IPv4 total length below its header.
+        cut.add(Packets.withIpLength(Packets.withIpv6Extension(packet(V6, "udp"), 60, 0, false), 40 + 6));
+        cut.add(Packets.padded(Packets.withIpLength(packet(V4, "udp"), 16), 60));
+        for (byte[] frame : cut) {
+            assertEquals(XDP_DROP, stage.verdict(frame), "IP length " + Packets.getShort(frame, 14 + (Packets.isIpv6(frame) ? 4 : 2)));
+        }
+        assertEquals(malformed + cut.size(), stage.tables.drops(BpfLayout.DROP_MALFORMED), "counted as malformed");
+
+        // Padding after a whole datagram is no part of it: such frames are judged by their headers as before.
+        stage.install("deny proto udp dport 80", Action.ALLOW);
+        for (Family f : List.of(V4, V6)) {
+            byte[] small = Packets.udp(f.src, 40000, f.dst, 80, new byte[0]);
+            assertEquals(XDP_DROP, stage.verdict(Packets.padded(small, 60)), f.name);
+            assertEquals(XDP_PASS, stage.verdict(Packets.padded(Packets.udp(f.src, 40000, f.dst, 81, new byte[0]), 60)), f.name);
+        }
+        assertEquals(malformed + cut.size(), stage.tables.drops(BpfLayout.DROP_MALFORMED), "padded frames are not malformed");
+    }
+
+    /**
+     * RFC 1858's tiny fragment: a TCP SYN whose first fragment's IP length holds only the first 8 bytes of the TCP
+     * header (ports and sequence number); the frame's padding past it reads as the rest of an ACK header.
+     */
+    static byte[] tinyFirstFragment(Family f, int dport) {
+        byte[] ack = Packets.tcp(f.src, 40000, f.dst, dport, Packets.TCP_ACK, new byte[0]);
+        return f == V4 ? Packets.withIpLength(fragment4(ack, 0, true), 20 + 8)
+                : Packets.withIpLength(Frames.fragment6(ack, 0, true), 40 + 8 + 8);
+    }
+
+    @Test
+    void aFirstFragmentTooShortForItsTcpHeaderIsDroppedAndCountedApart() {
+        stage.install("deny proto tcp dport 22 flags syn/syn,ack", Action.ALLOW);
+        long tiny = stage.tables.drops(BpfLayout.DROP_TINY_FRAGMENT);
+        for (Family f : List.of(V4, V6)) {
+            assertEquals(XDP_DROP, stage.verdict(tinyFirstFragment(f, 22)), f.name + ": tiny first fragment");
+            assertEquals(XDP_DROP, stage.verdict(tinyFirstFragment(f, 80)), f.name + ": whatever its port");
+            // A first fragment with its whole TCP header is judged by it.
+            byte[] syn = Packets.tcp(f.src, 40000, f.dst, 22, Packets.TCP_SYN, new byte[16]);
+            byte[] ack = Packets.tcp(f.src, 40000, f.dst, 22, Packets.TCP_ACK, new byte[16]);
+            assertEquals(XDP_DROP, stage.verdict(f == V4 ? fragment4(syn, 0, true) : Frames.fragment6(syn, 0, true)), f.name);
+            assertEquals(XDP_PASS, stage.verdict(f == V4 ? fragment4(ack, 0, true) : Frames.fragment6(ack, 0, true)), f.name);
+        }
+        // The overlapping fragment of RFC 1858: a TCP fragment at offset 8 could only rewrite the first one's flags.
+        byte[] overlap = fragment4(packet(V4, "tcp"), 1, false);
+        assertEquals(XDP_DROP, stage.verdict(overlap), "a TCP fragment at offset 8");
+        assertEquals(XDP_PASS, stage.verdict(fragment4(packet(V4, "tcp"), 3, false)), "a later TCP fragment further on");
+        assertEquals(XDP_PASS, stage.verdict(fragment4(packet(V4, "udp"), 1, false)), "a UDP fragment at offset 8");
+        assertEquals(tiny + 5, stage.tables.drops(BpfLayout.DROP_TINY_FRAGMENT), "tiny fragments are counted apart");
     }
 
     @Test

@@ -1,14 +1,26 @@
 package io.deetune.firewall.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.NetNs;
 import io.deetune.bpf.XdpMode;
 import io.deetune.bpf.testing.NetLab;
+import io.deetune.bpf.testing.Packets;
 import io.deetune.bpf.testing.UdpTraffic;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +71,49 @@ class FirewallNamespaceTest {
             assertEquals(300, counters.get(1).packets());
             assertEquals(300, counters.get(2).packets());
         }
+    }
+
+    /**
+     * RFC 1858's tiny fragment against a real listener: a SYN to port 22 in two IPv4 fragments, the first holding 8
+     * bytes of TCP header within its IP length and the rest of an ACK's header in the frame past it. Sent raw (no
+     * stack rebuilds them) across the veth; the receiving kernel would reassemble them into a SYN and answer it with a
+     * SYN+ACK. A SYN to an allowed port, sent after them, shows the path works and that the answers have come back.
+     */
+    @Test
+    void aTinyFragmentedSynNeverReachesTheListener() throws Exception {
+        stage.install("deny proto tcp dport 22 flags syn/syn,ack", Action.ALLOW);
+        lab.exec(server, "ip", "link", "set", "veth-s", "address", mac(Packets.MAC_B));
+        Path script = Files.createTempFile("send_frames", ".py");
+        try (ServerSocket ssh = listen(server, 22); ServerSocket other = listen(server, 2222)) {
+            try (InputStream in = getClass().getResourceAsStream("send_frames.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            List<String> command = new ArrayList<>(List.of("python3", script.toString(), "veth-c", "2222", "20"));
+            for (byte[] frame : Frames.tinyFragmentedSyn("10.201.0.1", 40001, "10.201.0.2", 22)) {
+                command.add(HexFormat.of().formatHex(frame));
+            }
+            command.add(HexFormat.of().formatHex(Packets.tcp("10.201.0.1", 40002, "10.201.0.2", 2222, Packets.TCP_SYN, new byte[0])));
+            String answers = lab.exec(client, command.toArray(String[]::new));
+            assertTrue(answers.contains("synack 2222 40002"), "the allowed SYN is answered: " + answers);
+            assertFalse(answers.contains("synack 22 40001"), "the listener on port 22 never saw the SYN: " + answers);
+            assertEquals(2, stage.tables.drops(BpfLayout.DROP_TINY_FRAGMENT), "both fragments dropped as tiny fragments");
+        } finally {
+            Files.delete(script);
+        }
+    }
+
+    private static ServerSocket listen(String ns, int port) {
+        return NetNs.get(ns, () -> {
+            try {
+                return new ServerSocket(port, 16, InetAddress.ofLiteral("10.201.0.2"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("listening on port " + port + " in " + ns, e);
+            }
+        });
+    }
+
+    private static String mac(byte[] address) {
+        return HexFormat.ofDelimiter(":").formatHex(address);
     }
 
     @Test

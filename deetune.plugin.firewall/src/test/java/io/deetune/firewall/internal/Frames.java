@@ -22,6 +22,24 @@ final class Frames {
         return Packets.withIpv6Extension(frame, 44, offsetUnits, more);
     }
 
+    /**
+     * RFC 1858's tiny-fragment attack on a TCP SYN over IPv4, as two frames: the first fragment's IP length holds only
+     * the first 8 bytes of the TCP header (ports and sequence number), and the frame goes on, past the IP length, with
+     * the rest of an ACK's header (what a parser that trusts the frame end reads as the flags); the second fragment
+     * (offset 8) carries the rest of the SYN's header. Reassembled, they are the SYN with a valid checksum.
+     */
+    static byte[][] tinyFragmentedSyn(String src, int sport, String dst, int dport) {
+        byte[] syn = Packets.tcp(src, sport, dst, dport, Packets.TCP_SYN, new byte[0]);
+        byte[] ack = Packets.tcp(src, sport, dst, dport, Packets.TCP_ACK, new byte[0]);
+        byte[] first = Packets.padded(Packets.withIpLength(fragment4(ack, 0, true), 20 + 8), 60);
+        System.arraycopy(syn, 14 + 20, first, 14 + 20, 8); // the SYN's own first 8 bytes (the same as the ACK's)
+        byte[] second = new byte[14 + 20 + 12];
+        System.arraycopy(syn, 0, second, 0, 14 + 20);
+        System.arraycopy(syn, 14 + 20 + 8, second, 14 + 20, 12);
+        second = Packets.withIpLength(fragment4(second, 1, false), 20 + 12);
+        return new byte[][] {first, second};
+    }
+
     /** A frame with exactly these fields; a packet with unknown L4 becomes a non-first fragment. */
     static byte[] of(PacketFields p) {
         InetAddress src = address(p.source());

@@ -49,7 +49,7 @@ final class LoadedStage implements AutoCloseable {
 
     /**
      * The stage's verdict on one frame: XDP_PASS (allowed; end of an empty chain) or XDP_DROP; for the tc object
-     * TC_ACT_OK (0) or TC_ACT_SHOT (2).
+     * TC_ACT_UNSPEC (-1, tcx "next": allowed, end of an empty chain) or TC_ACT_SHOT (2).
      */
     int verdict(byte[] frame) {
         return program.testRun(frame).retval();

@@ -1,6 +1,8 @@
 package io.deetune.firewall.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +29,20 @@ class RuleParserTest {
         assertEquals(new TcpFlags(0x02, 0x12), rule.tcpFlags());
         assertEquals(4, rule.family());
         assertEquals(rule, RuleParser.parseLine(rule.toSyntax(), "r:1"), "the canonical syntax reads back");
+    }
+
+    @Test
+    void aFullPortRangeIsAConditionOnThePortsAndIsListedAsWritten() {
+        Rule full = RuleParser.parseLine("deny proto tcp dport 0-65535 sport 0-65535", "r:1");
+        Rule none = RuleParser.parseLine("deny proto tcp dport any", "r:1");
+        assertEquals("deny proto tcp sport 0-65535 dport 0-65535", full.toSyntax());
+        assertEquals("deny proto tcp", none.toSyntax());
+        assertTrue(full.needsL4(), "a written range needs the ports a non-first fragment lacks");
+        assertFalse(none.needsL4());
+        assertNotEquals(none, full);
+        assertEquals(full, RuleParser.parseLine(full.toSyntax(), "r:1"), "the listing reads back to the same rule");
+        RuleException e = assertThrows(RuleException.class, () -> RuleParser.parse("deny proto icmp dport 0-65535", "fw.rules"));
+        assertTrue(e.getMessage().contains("dport: ports need proto tcp or udp"), e.getMessage());
     }
 
     @Test

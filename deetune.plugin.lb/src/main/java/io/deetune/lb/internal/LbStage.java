@@ -80,7 +80,7 @@ public final class LbStage implements Stage, LoadBalancer {
         long every = Math.max(1, newConfig.sweepIntervalSeconds());
         sweep = sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
         if (old != null && (!old.forwarding().equals(newConfig.forwarding()) || old.flowTableSize() != newConfig.flowTableSize())) {
-            LOG.info("lb: forwarding '{}' and connection table size {} apply when the stage is next loaded",
+            LOG.info("lb: forwarding '{}' and connection table size {}: the core loads the stage again with them",
                     newConfig.forwarding(), newConfig.flowTableSize());
         }
     }
@@ -163,6 +163,16 @@ public final class LbStage implements Stage, LoadBalancer {
         object.setConstant("lb_fib_redirect", new byte[] {(byte) (redirect ? 1 : 0)});
         object.setMaxEntries("lb_flows", c.flowTableSize());
         object.setMaxEntries("lb_replies", c.flowTableSize());
+    }
+
+    /**
+     * What {@link #configure} builds the program from: forwarding by redirect or by pass, and the connection table
+     * size. Only a change of these loads the stage again; every other setting applies through the maps.
+     */
+    @Override
+    public Object definition() {
+        LbConfig c = config;
+        return List.of(!"pass".equalsIgnoreCase(c.forwarding()), c.flowTableSize());
     }
 
     @Override

@@ -79,7 +79,7 @@ class LbDataPlaneTest {
         return Hook.XDP;
     }
 
-    /** The verdict of a packet the stage hands to the kernel, rewritten or not (XDP_PASS; TC_ACT_OK at tc). */
+    /** The verdict of a packet the stage hands to the kernel, rewritten or not (XDP_PASS; TC_ACT_UNSPEC, tcx "next", at tc). */
     int passed() {
         return TestRunResult.XDP_PASS;
     }
@@ -325,6 +325,30 @@ class LbDataPlaneTest {
             assertArrayEquals(bad, result.output());
         }
         assertEquals(0, engine.flows(null).size(), "no flow was created by a malformed frame");
+    }
+
+    @Test
+    void aFrameWhoseIpLengthEndsInsideItsL4HeaderIsNotBalanced() {
+        engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
+        engine.putService(service("dns", VIP, 53, Protocol.UDP, Algorithm.ROUND_ROBIN, BACKENDS));
+        engine.putService(service("web6", "fd00::100", 443, Protocol.TCP, Algorithm.ROUND_ROBIN, List.of("fd00:1::1")));
+        byte[] syn = Packets.tcp(CLIENT, 40000, VIP, 80, TCP_SYN, new byte[0]);
+        byte[] query = Packets.udp(CLIENT, 5353, VIP, 53, new byte[0]);
+        byte[] syn6 = Packets.withIpv6Extension(Packets.tcp("fd00:9::1", 50000, "fd00::100", 443, TCP_SYN, new byte[0]), 0, 0, false);
+        // Whole headers in the frame, but past the IP length: padding (to 60 bytes), which the receiver never sees.
+        List<byte[]> cut = List.of(Packets.padded(Packets.withIpLength(syn, 20 + 4), 60),
+                Packets.padded(Packets.withIpLength(syn, 20 + 19), 60),
+                Packets.padded(Packets.withIpLength(query, 20 + 4), 60),
+                Packets.withIpLength(syn6, 40 + 8 + 12),
+                Packets.withIpLength(syn6, 40 + 6));
+        for (byte[] frame : cut) {
+            TestRunResult result = run(frame);
+            assertEquals(passed(), result.retval());
+            assertArrayEquals(frame, result.output(), "not rewritten");
+        }
+        assertEquals(0, engine.flows(null).size(), "no flow was created by a frame cut short by its IP length");
+        // A padded frame whose datagram is whole is balanced as ever.
+        assertEquals(8080, Packets.destinationPort(run(Packets.padded(syn, 60)).output()));
     }
 
     @Test
