@@ -83,6 +83,16 @@ class ObjectTest {
         }
     }
 
+    /** A log longer than its buffer: the kernel keeps the end (and reports ENOSPC for the cut log). */
+    @Test
+    void aLogLongerThanItsBufferKeepsItsEnd() {
+        try (BpfObject object = BpfObject.open(ObjectTest.class, "bpf/longer_log.bpf.o")) {
+            BpfException e = assertThrows(BpfException.class, object::load);
+            assertTrue(e.getMessage().contains("invalid access to packet"), e.getMessage());
+            assertTrue(e.getMessage().contains("ENOSPC for the cut log"), e.getMessage());
+        }
+    }
+
     @Test
     void missingObjectsAndNamesAreClearErrors() {
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class, () -> BpfObject.open(Path.of("/nonexistent/x.bpf.o")));

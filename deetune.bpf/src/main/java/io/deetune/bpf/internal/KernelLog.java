@@ -13,8 +13,9 @@ import java.util.List;
  *
  * <p>libbpf asks for a log only after a load failed. The kernel (6.4+) keeps the last bytes of a log longer than
  * the buffer; it then reports ENOSPC instead of the verifier's errno, so the buffer is as large as libbpf's own
- * default (16 MiB, {@code BPF_LOG_BUF_SIZE}). It comes from malloc: pages the kernel does not write are never
- * touched, so an object that loads costs no memory for it. Only the tail is read back.
+ * default (16 MiB, {@code BPF_LOG_BUF_SIZE}). It is an anonymous mapping (zero pages until written, given back to the
+ * system on close): an object that loads costs no memory for it, a rejection only what the log fills. Only the
+ * tail is read back.
  */
 public final class KernelLog implements AutoCloseable {
 
@@ -23,15 +24,20 @@ public final class KernelLog implements AutoCloseable {
     /** How much of the log's end is decoded: far more than the lines kept. */
     private static final long TAIL_BYTES = 256 * 1024;
 
+    private static final int PROT_READ = 1;
+    private static final int PROT_WRITE = 2;
+    private static final int MAP_PRIVATE = 2;
+    private static final int MAP_ANONYMOUS = 0x20;
+
     private MemorySegment buffer;
 
     public KernelLog() {
-        MemorySegment p = Native.call(Libbpf.MALLOC, SIZE).asPointer();
-        if (p.equals(MemorySegment.NULL)) {
-            throw new OutOfMemoryError("cannot allocate a " + SIZE + "-byte verifier log buffer");
+        MemorySegment p = Native.call(Libbpf.MMAP, MemorySegment.NULL, SIZE, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L).asPointer();
+        if (p.address() == -1L) {
+            throw new OutOfMemoryError("cannot map a " + SIZE + "-byte verifier log buffer");
         }
         buffer = p.reinterpret(SIZE);
-        buffer.set(JAVA_BYTE, 0, (byte) 0);
     }
 
     public MemorySegment address() {
@@ -64,7 +70,9 @@ public final class KernelLog implements AutoCloseable {
             return lines;
         }
         List<String> kept = new ArrayList<>();
-        kept.add("[verifier log of " + length + " bytes" + (length >= SIZE - 1 ? " or more" : "") + ", its last "
+        boolean cut = length >= SIZE - 1;
+        kept.add("[verifier log of " + length + " bytes" + (cut ? " or more (the kernel kept its end and reports ENOSPC"
+                + " for the cut log, whatever the verifier's own verdict)" : "") + ", its last "
                 + Math.min(maxLines, lines.size()) + " lines:]");
         kept.addAll(lines.subList(Math.max(0, lines.size() - maxLines), lines.size()));
         return kept;
@@ -74,7 +82,7 @@ public final class KernelLog implements AutoCloseable {
     @Override
     public void close() {
         if (buffer != null) {
-            Native.call(Libbpf.FREE, buffer);
+            Native.call(Libbpf.MUNMAP, buffer, SIZE);
             buffer = null;
         }
     }

@@ -93,8 +93,9 @@ public final class Libbpf {
     public static final Fn SETNS = Native.libc("setns", fd(JAVA_INT, JAVA_INT, JAVA_INT));
     public static final Fn IF_NAMETOINDEX = Native.libc("if_nametoindex", fd(JAVA_INT, ADDRESS));
     public static final Fn MOUNT = Native.libc("mount", fd(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-    public static final Fn MALLOC = Native.libcPure("malloc", fd(ADDRESS, JAVA_LONG));
-    public static final Fn FREE = Native.libcPure("free", fdVoid(ADDRESS));
+    public static final Fn GETEUID = Native.libcPure("geteuid", fd(JAVA_INT));
+    public static final Fn MMAP = Native.libcPure("mmap", fd(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    public static final Fn MUNMAP = Native.libcPure("munmap", fd(JAVA_INT, ADDRESS, JAVA_LONG));
     public static final Fn STRLEN = Native.libcPure("strlen", fd(JAVA_LONG, ADDRESS));
     public static final Fn STATFS = Native.libc("statfs", fd(JAVA_INT, ADDRESS, ADDRESS));
 

@@ -64,7 +64,7 @@ public final class Native {
         return link(LIBC, name, descriptor, true);
     }
 
-    /** Links a libc function that cannot fail, or whose failure its result shows (malloc, strlen). */
+    /** Links a libc function that cannot fail, or whose failure its result shows (mmap, strlen). */
     public static Fn libcPure(String name, FunctionDescriptor descriptor) {
         return link(LIBC, name, descriptor, false);
     }

@@ -64,7 +64,12 @@ public final class CoreRuntime implements Pipelines {
         this.context = context;
         this.configurationAdmin = configurationAdmin;
         Path root = config.pin_root().isBlank() ? BpfFs.root().resolve("deetune") : Path.of(config.pin_root());
-        java.nio.file.Files.createDirectories(root);
+        try {
+            PinRoot.prepare(root);
+        } catch (RuntimeException e) {
+            // Stay up, so that commands work; every pipeline then fails with this problem.
+            LOG.error("{}", e.getMessage());
+        }
         this.engine = new PipelineEngine(root, config.stage_grace_ms());
         context.addBundleListener(uninstallListener);
         LOG.info("DeeTune core started; pins under {}", root);

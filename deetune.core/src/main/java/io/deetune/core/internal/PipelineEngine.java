@@ -86,6 +86,7 @@ public final class PipelineEngine implements AutoCloseable {
                 existing.teardown();
                 pipelines.remove(spec.name());
             }
+            PinRoot.require(root);
             PipelineRuntime runtime = PipelineRuntime.open(root, stateMaps, retired, spec);
             pipelines.put(spec.name(), runtime);
             for (StageRegistration registration : sortedStages()) {

@@ -105,11 +105,7 @@ final class PipelineRuntime implements AutoCloseable {
     // ---------------------------------------------------------------- opening and adoption
 
     private void openKernelState() {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
+        BpfFs.createPrivateDirectories(dir);
         Path dispatcherProg = dir.resolve("dispatcher_prog");
         if (Files.exists(dispatcherProg)) {
             BpfProgram old = BpfProgram.openPinned(dispatcherProg);

@@ -52,12 +52,7 @@ final class StateMapStore implements AutoCloseable {
 
     /** Before load: make the object reuse the stage's pinned maps, or pin new ones where none fit. */
     void prepare(String stage, BpfObject object) {
-        Path dir = folder(stage);
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
+        Path dir = BpfFs.createPrivateDirectories(folder(stage));
         for (MapDefinition wanted : object.mapDefinitions().values()) {
             if (!isStateMap(wanted.name())) {
                 continue;
