@@ -5,13 +5,11 @@ import io.deetune.lb.Backend;
 import io.deetune.lb.HealthCheck;
 import io.deetune.lb.VirtualService;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -19,29 +17,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Probes every backend of every service with a health check, from inside the load balancer's network namespace:
- * one platform thread joins the namespace once (setns through {@link NetNs}) and runs all probes, so every socket
- * it opens belongs there. After {@code fall} failures in a row a backend leaves selection (its flows move); after
+ * one platform thread joins the namespace once (setns through {@link NetNs}), so every socket it opens belongs
+ * there. Its probes are non-blocking ({@link HealthProbe}) and run at once, driven by one selector: a backend that
+ * never answers holds up no other, and a backend going down is seen within its interval plus its timeout however
+ * many others time out. After {@code fall} failures in a row a backend leaves selection (its flows move); after
  * {@code rise} successes it returns.
  */
 public final class HealthMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
-    /** How often the loop looks for due probes; intervals are not shorter in practice. */
+    /** How often the loop looks for due probes at the longest; intervals are not shorter in practice. */
     private static final long TICK_MILLIS = 50;
 
     private record Key(String service, String endpoint) {}
 
-    private static final class Probe {
+    /** One backend of one service: its run of results, when it is next due, and its probe in flight. */
+    private static final class Target {
         int failures;
         int successes;
-        long dueMillis;
+        long dueNanos;
+        HealthProbe inFlight;
     }
 
     private final LbEngine engine;
     private final String namespace;
-    private final Map<Key, Probe> probes = new HashMap<>();
+    private final Map<Key, Target> targets = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile Selector selector;
 
     public HealthMonitor(LbEngine engine, String namespace) {
         this.engine = engine;
@@ -58,19 +61,35 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void loop() {
-        while (running) {
-            try {
-                probeDue(System.currentTimeMillis());
-                Thread.sleep(TICK_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("lb: health check round failed", e);
+        try (Selector opened = Selector.open()) {
+            selector = opened;
+            while (running) {
+                try {
+                    startDue(System.nanoTime());
+                    opened.select(TICK_MILLIS);
+                    for (Iterator<SelectionKey> it = opened.selectedKeys().iterator(); it.hasNext(); ) {
+                        SelectionKey key = it.next();
+                        it.remove();
+                        ((HealthProbe) key.attachment()).ready();
+                    }
+                    collect(System.nanoTime());
+                } catch (RuntimeException e) {
+                    LOG.warn("lb: health check round failed", e);
+                }
             }
+        } catch (IOException e) {
+            LOG.error("lb: health checks stopped: cannot open a selector", e);
+        } finally {
+            targets.values().forEach(t -> {
+                if (t.inFlight != null) {
+                    t.inFlight.close();
+                }
+            });
         }
     }
 
-    private void probeDue(long now) {
+    /** Starts a probe for every enabled backend that is due and has none in flight; forgets removed backends. */
+    private void startDue(long now) {
         Set<Key> current = new HashSet<>();
         for (VirtualService service : engine.services()) {
             HealthCheck check = service.healthCheck();
@@ -80,67 +99,69 @@ public final class HealthMonitor implements AutoCloseable {
             for (Backend backend : service.backends()) {
                 Key key = new Key(service.name(), backend.endpoint());
                 current.add(key);
-                Probe probe = probes.computeIfAbsent(key, k -> new Probe());
-                if (probe.dueMillis > now || !running) {
+                Target target = targets.computeIfAbsent(key, k -> new Target());
+                if (target.inFlight != null || target.dueNanos - now > 0) {
                     continue;
                 }
-                probe.dueMillis = now + check.intervalMillis();
-                String failure = probe(check, backend);
-                if (failure == null) {
-                    probe.failures = 0;
-                    if (++probe.successes >= check.rise() && !engine.healthy(service.name(), backend)) {
-                        engine.setHealth(service.name(), backend, true, check.type() + " check passed " + probe.successes + " time(s)");
-                    }
-                } else {
-                    probe.successes = 0;
-                    if (++probe.failures >= check.fall() && engine.healthy(service.name(), backend)) {
-                        engine.setHealth(service.name(), backend, false, failure);
-                    }
+                target.dueNanos = now + check.intervalMillis() * 1_000_000;
+                try {
+                    target.inFlight = new HealthProbe(check, backend, selector, now);
+                } catch (IOException e) {
+                    record(service.name(), check, backend, target, check.type() + " check of " + backend.endpoint()
+                            + " failed: cannot open a socket: " + e.getMessage());
                 }
             }
         }
-        probes.keySet().retainAll(current);
-    }
-
-    /** Runs one probe; null when healthy, else why not. */
-    static String probe(HealthCheck check, Backend backend) {
-        int timeout = (int) Math.max(1, check.timeoutMillis());
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(backend.address(), backend.port()), timeout);
-            if (!"http".equals(check.type())) {
-                return null;
+        for (Iterator<Map.Entry<Key, Target>> it = targets.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, Target> entry = it.next();
+            if (!current.contains(entry.getKey())) {
+                if (entry.getValue().inFlight != null) {
+                    entry.getValue().inFlight.close();
+                }
+                it.remove();
             }
-            socket.setSoTimeout(timeout);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + check.path() + " HTTP/1.0\r\nHost: " + backend.endpoint() + "\r\nUser-Agent: deetune-lb-health\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String status = statusLine(socket.getInputStream());
-            String[] parts = status.split(" ");
-            if (parts.length >= 2 && parts[0].startsWith("HTTP/") && (parts[1].startsWith("2") || parts[1].startsWith("3"))) {
-                return null;
-            }
-            return "HTTP GET " + check.path() + " answered '" + status + "'";
-        } catch (IOException e) {
-            return check.type() + " check of " + backend.endpoint() + " failed: " + e.getMessage();
         }
     }
 
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n' && line.length() < 200) {
-            if (c != '\r') {
-                line.append((char) c);
+    /** Records every probe that finished or ran out of time. */
+    private void collect(long now) {
+        for (Map.Entry<Key, Target> entry : targets.entrySet()) {
+            Target target = entry.getValue();
+            HealthProbe probe = target.inFlight;
+            if (probe == null) {
+                continue;
+            }
+            probe.expire(now);
+            if (probe.done()) {
+                target.inFlight = null;
+                String service = entry.getKey().service();
+                engine.service(service).ifPresent(s -> record(service, s.healthCheck(), probe.backend(), target, probe.failure()));
             }
         }
-        return line.toString();
+    }
+
+    private void record(String service, HealthCheck check, Backend backend, Target target, String failure) {
+        if (failure == null) {
+            target.failures = 0;
+            if (++target.successes >= check.rise() && !engine.healthy(service, backend)) {
+                engine.setHealth(service, backend, true, check.type() + " check passed " + target.successes + " time(s)");
+            }
+        } else {
+            target.successes = 0;
+            if (++target.failures >= check.fall() && engine.healthy(service, backend)) {
+                engine.setHealth(service, backend, false, failure);
+            }
+        }
     }
 
     @Override
     public void close() throws InterruptedException {
-        // No interrupt: the probing thread is NetNs's, behind this one; it sees the flag within one tick or probe.
+        // No interrupt: the probing thread is NetNs's, behind this one; it sees the flag within one tick.
         running = false;
+        Selector s = selector;
+        if (s != null) {
+            s.wakeup();
+        }
         thread.join();
     }
 }
