@@ -27,11 +27,6 @@ record InterfaceRef(String namespace, String ifname) {
         return NetNs.ifindex(namespace, ifname);
     }
 
-    /** A bpffs-safe file name part (bpffs refuses dots in names). */
-    String pinName() {
-        return (namespace == null ? "host" : namespace) + "@" + ifname.replace(".", "%2e");
-    }
-
     @Override
     public String toString() {
         return namespace == null ? ifname : namespace + ":" + ifname;

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * stage_meta            stage name -> {slot, priority}, to adopt the chain after a restart
  * dispatcher_prog/next  the dispatcher and its successor table
  * stage@S@prog/next     stage S and its successor table
- * link@NS@IF            the attachment to interface IF of namespace NS (host: the JVM's own)
+ * link@NS@IF            the attachment to interface IF of namespace NS (host: the JVM's own; see PinNames)
  * </pre>
  */
 final class PipelineRuntime implements AutoCloseable {
@@ -249,9 +249,9 @@ final class PipelineRuntime implements AutoCloseable {
             }
         }
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path pin : files.filter(p -> p.getFileName().toString().startsWith("link@")).toList()) {
+            for (Path pin : files.filter(p -> PinNames.isLink(p.getFileName().toString())).toList()) {
                 BpfLink link = BpfLink.openPinned(pin);
-                InterfaceRef ref = interfaceOfPin(pin);
+                InterfaceRef ref = PinNames.interfaceOfLink(pin.getFileName().toString());
                 links.put(ref, link);
             }
         } catch (IOException e) {
@@ -272,14 +272,8 @@ final class PipelineRuntime implements AutoCloseable {
         }
     }
 
-    private InterfaceRef interfaceOfPin(Path pin) {
-        String[] parts = pin.getFileName().toString().split("@", 3);
-        String ns = "host".equals(parts[1]) ? null : parts[1];
-        return new InterfaceRef(ns, parts[2].replace("%2e", "."));
-    }
-
     private Path stagePin(String stage, String what) {
-        return dir.resolve("stage@" + stage + "@" + what);
+        return dir.resolve(PinNames.stage(stage, what));
     }
 
     // ---------------------------------------------------------------- interfaces
@@ -331,9 +325,20 @@ final class PipelineRuntime implements AutoCloseable {
                 case TC_EGRESS -> dispatcher.program.attachTcx(ifindex, TcDirection.EGRESS);
             };
         });
-        Path pin = dir.resolve("link@" + ref.pinName());
-        BpfFs.unpin(pin);
-        link.pin(pin);
+        Path pin = dir.resolve(PinNames.link(ref));
+        try {
+            BpfFs.unpin(pin);
+            link.pin(pin);
+        } catch (RuntimeException e) {
+            // Unpinned, the attachment would outlive our knowledge of it and the next reconcile would attach again.
+            try {
+                link.detach();
+            } catch (RuntimeException detachFailure) {
+                e.addSuppressed(detachFailure);
+            }
+            link.close();
+            throw e;
+        }
         links.put(ref, link);
         LOG.info("pipeline '{}': attached to {} ({} {})", name(), ref, spec.hook().id(),
                 spec.hook() == Hook.XDP ? spec.xdpMode().name().toLowerCase() : "tcx");
@@ -349,7 +354,7 @@ final class PipelineRuntime implements AutoCloseable {
             }
             link.close();
         }
-        BpfFs.unpin(dir.resolve("link@" + ref.pinName()));
+        BpfFs.unpin(dir.resolve(PinNames.link(ref)));
         LOG.info("pipeline '{}': detached from {}", name(), ref);
     }
 
@@ -614,7 +619,7 @@ final class PipelineRuntime implements AutoCloseable {
         }
         try (Stream<Path> pins = Files.list(dir)) {
             for (Path pin : pins.toList()) {
-                if (pin.getFileName().toString().startsWith("link@")) {
+                if (PinNames.isLink(pin.getFileName().toString())) {
                     try (BpfLink link = BpfLink.openPinned(pin)) {
                         link.detach();
                     } catch (RuntimeException e) {

@@ -14,6 +14,9 @@ record PipelineSpec(String name, Hook hook, XdpMode xdpMode, List<InterfaceRef> 
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("bad pipeline name '" + name + "': expected [a-z][a-z0-9_-]*, at most 32 characters");
         }
+        if (PinNames.STAGES_FOLDER.equals(name)) {
+            throw new IllegalArgumentException("bad pipeline name '" + name + "': reserved (the pin folder of the stages' state maps)");
+        }
         interfaces = List.copyOf(interfaces);
     }
 

@@ -43,7 +43,7 @@ final class StateMapStore implements AutoCloseable {
     }
 
     Path folder(String stage) {
-        return root.resolve("stages").resolve(stage);
+        return root.resolve(PinNames.STAGES_FOLDER).resolve(stage);
     }
 
     static boolean isStateMap(String mapName) {
