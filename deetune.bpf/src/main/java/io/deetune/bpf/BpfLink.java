@@ -74,6 +74,17 @@ public final class BpfLink implements AutoCloseable {
         }
     }
 
+    /** {@code BPF_TCX_INGRESS} and {@code BPF_TCX_EGRESS}, the attach types of tcx links ({@link #tcxAttachType()}). */
+    public static final int ATTACH_TCX_INGRESS = 46;
+    public static final int ATTACH_TCX_EGRESS = 47;
+
+    /** The attach type of a tcx link ({@link #ATTACH_TCX_INGRESS} or {@link #ATTACH_TCX_EGRESS}); meaningless for others. */
+    public int tcxAttachType() {
+        try (Arena arena = Arena.ofConfined()) {
+            return Fds.info(arena, fd(), LINK_INFO_SIZE, "link").get(JAVA_INT, 20); // union tcx { ifindex; attach_type }
+        }
+    }
+
     /** Atomically replaces the attached program (every packet sees the old or the new one). */
     public void update(BpfProgram program) {
         Native.call(Libbpf.LINK_UPDATE, fd(), program.fd(), MemorySegment.NULL)

@@ -26,7 +26,7 @@ public class PipelinesCommand implements Action {
         table.column("Problems");
         for (PipelineInfo p : pipelines.list()) {
             table.addRow().addContent(p.name(), p.hook().id(), p.xdpMode(), String.join(", ", p.interfaces()),
-                    p.chain().size() - 1, p.problems().isEmpty() ? "" : String.join("; ", p.problems().keySet()));
+                    Math.max(0, p.chain().size() - 1), p.problems().isEmpty() ? "" : String.join("; ", p.problems().keySet()));
         }
         table.print(System.out);
         for (PipelineInfo p : pipelines.list()) {

@@ -184,6 +184,9 @@ public final class CoreRuntime implements Pipelines {
         try {
             Configuration configuration = configuration(pipeline, false);
             if (configuration == null) {
+                if (iface == null && engine.removeOrphan(pipeline)) {
+                    return; // pinned by an earlier run, with no configuration left: nothing else to delete
+                }
                 throw new IllegalArgumentException("no pipeline '" + pipeline + "'");
             }
             if (iface == null) {

@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -38,6 +40,8 @@ public final class PipelineEngine implements AutoCloseable {
     /** The engine's one thread; work from it runs in place (by identity: every engine names its thread alike). */
     private volatile Thread engineThread;
     private final Map<String, PipelineRuntime> pipelines = new HashMap<>();
+    /** Pipelines whose configuration is in force but which could not be opened, described with their problem. */
+    private final Map<String, PipelineInfo> failed = new HashMap<>();
     /** Stage name -> the registration in force. */
     private final Map<String, StageRegistration> stages = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> pendingRemovals = new HashMap<>();
@@ -86,8 +90,15 @@ public final class PipelineEngine implements AutoCloseable {
                 existing.teardown();
                 pipelines.remove(spec.name());
             }
-            PinRoot.require(root);
-            PipelineRuntime runtime = PipelineRuntime.open(root, stateMaps, retired, spec);
+            PipelineRuntime runtime;
+            try {
+                PinRoot.require(root);
+                runtime = PipelineRuntime.open(root, stateMaps, retired, spec);
+            } catch (RuntimeException e) {
+                failed.put(spec.name(), failedInfo(spec, e));
+                throw e;
+            }
+            failed.remove(spec.name());
             pipelines.put(spec.name(), runtime);
             for (StageRegistration registration : sortedStages()) {
                 if (registration.hook() == spec.hook()) {
@@ -104,6 +115,7 @@ public final class PipelineEngine implements AutoCloseable {
      */
     void removePipeline(String name, boolean teardown) {
         call(() -> {
+            failed.remove(name);
             PipelineRuntime runtime = pipelines.remove(name);
             if (runtime != null) {
                 if (teardown) {
@@ -117,13 +129,39 @@ public final class PipelineEngine implements AutoCloseable {
         });
     }
 
+    /** Every pipeline: the running ones, those that failed to open, and those the kernel holds with no configuration. */
     public List<PipelineInfo> list() {
-        return call(() -> pipelines.values().stream().map(PipelineRuntime::info)
-                .sorted(Comparator.comparing(PipelineInfo::name)).toList());
+        return call(() -> {
+            List<PipelineInfo> all = new ArrayList<>(pipelines.values().stream().map(PipelineRuntime::info).toList());
+            all.addAll(failed.values());
+            Set<String> known = new HashSet<>(pipelines.keySet());
+            known.addAll(failed.keySet());
+            all.addAll(OrphanedPipelines.find(root, known));
+            all.sort(Comparator.comparing(PipelineInfo::name));
+            return List.copyOf(all);
+        });
     }
 
     public Optional<PipelineInfo> get(String name) {
-        return call(() -> Optional.ofNullable(pipelines.get(name)).map(PipelineRuntime::info));
+        return call(() -> Optional.ofNullable(pipelines.get(name)).map(PipelineRuntime::info)
+                .or(() -> Optional.ofNullable(failed.get(name)))
+                .or(() -> OrphanedPipelines.find(root, Set.of()).stream().filter(p -> p.name().equals(name)).findFirst()));
+    }
+
+    /**
+     * Detaches and unpins a pipeline that the kernel holds but no configuration asks for (see
+     * {@link OrphanedPipelines}); false if {@code name} is not such a pipeline.
+     */
+    boolean removeOrphan(String name) {
+        return call(() -> !pipelines.containsKey(name) && !failed.containsKey(name) && OrphanedPipelines.remove(root, name));
+    }
+
+    private static PipelineInfo failedInfo(PipelineSpec spec, RuntimeException e) {
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        return new PipelineInfo(spec.name(), spec.hook(), spec.hook() == io.deetune.core.api.Hook.XDP
+                ? spec.xdpMode().name().toLowerCase(java.util.Locale.ROOT) : "",
+                spec.interfaces().stream().map(Object::toString).toList(), List.of(),
+                Map.of("pipeline", "failed to open: " + reason));
     }
 
     /** Runs {@code task} with the pipeline's runtime on the engine thread (tests and benchmarks). */

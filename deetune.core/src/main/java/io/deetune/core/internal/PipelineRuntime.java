@@ -224,12 +224,24 @@ final class PipelineRuntime implements AutoCloseable {
                 stageByProgramId.put(p.id(), stage);
             }
         }
+        // A crash between a switch and the rename of its staged pins leaves the live program pinned only as @new.
+        Map<Integer, String> stagedByProgramId = new HashMap<>();
+        for (String stage : pinnedStageNames(STAGED_PROG_SUFFIX)) {
+            try (BpfProgram p = BpfProgram.openPinned(staged(stagePin(stage, "prog")))) {
+                stagedByProgramId.put(p.id(), stage);
+            }
+        }
         BpfMap cursor = dispatcher.next;
         List<String> reached = new ArrayList<>();
         Optional<byte[]> successor;
         while ((successor = cursor.lookup(KEY0)).isPresent()) {
             int programId = Codec.U32.fromBytes(successor.get());
             String stage = stageByProgramId.get(programId);
+            if (stage == null && stagedByProgramId.containsKey(programId)) {
+                stage = stagedByProgramId.get(programId);
+                LOG.info("pipeline '{}': stage '{}' went live in a run that stopped before its pins were renamed; renaming them now", name(), stage);
+                commitStaged(stagePin(stage, "prog"), stagePin(stage, "next"));
+            }
             if (stage == null || reached.contains(stage)) {
                 problems.put("chain", "program id " + programId + " in the chain is not a pinned stage; the chain is kept as the kernel has it from there");
                 break;
@@ -241,6 +253,7 @@ final class PipelineRuntime implements AutoCloseable {
             chain.add(entry);
             cursor = entry.next;
         }
+        removeStagedLeftovers();
         for (String stage : pinnedStageNames()) {
             if (!reached.contains(stage)) {
                 LOG.info("pipeline '{}': unpinning stage '{}', which is no longer in the chain", name(), stage);
@@ -262,11 +275,34 @@ final class PipelineRuntime implements AutoCloseable {
     }
 
     private List<String> pinnedStageNames() {
+        return pinnedStageNames("@prog");
+    }
+
+    /** The suffix of a pin that is staged: pinned before its switch, renamed once live. */
+    static final String STAGED_SUFFIX = "@new";
+    private static final String STAGED_PROG_SUFFIX = "@prog" + STAGED_SUFFIX;
+
+    private List<String> pinnedStageNames(String suffix) {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("stage@") && n.endsWith("@prog"))
-                    .map(n -> n.substring("stage@".length(), n.length() - "@prog".length()))
+                    .filter(n -> n.startsWith("stage@") && n.endsWith(suffix))
+                    .map(n -> n.substring("stage@".length(), n.length() - suffix.length()))
                     .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /**
+     * Unpins staging pins ({@code @new}) that a run which stopped (crashed) mid-change left behind: what they hold
+     * never went live, or its live part was renamed above.
+     */
+    private void removeStagedLeftovers() {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path pin : files.filter(p -> p.getFileName().toString().endsWith(STAGED_SUFFIX)).toList()) {
+                LOG.info("pipeline '{}': unpinning {}, left staged by an earlier run", name(), pin.getFileName());
+                BpfFs.unpin(pin);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
@@ -526,7 +562,7 @@ final class PipelineRuntime implements AutoCloseable {
     }
 
     private static Path staged(Path pin) {
-        return pin.resolveSibling(pin.getFileName() + "@new");
+        return pin.resolveSibling(pin.getFileName() + STAGED_SUFFIX);
     }
 
     // ---------------------------------------------------------------- statistics slots
