@@ -104,6 +104,12 @@ struct fw_block_key {
 struct fw_block_entry {
 	__u64 expires_ns; /* CLOCK_MONOTONIC; 0 = never */
 	__u64 packets;    /* packets dropped by this entry */
+	/*
+	 * The prefix length of this entry's key. An LPM lookup does not say which prefix matched; the stage needs it
+	 * to look for the covering prefix when this entry has expired (see fw_blocked).
+	 */
+	__u32 prefixlen;
+	__u32 pad;
 };
 
 #endif /* FIREWALL_STRUCTS_H */

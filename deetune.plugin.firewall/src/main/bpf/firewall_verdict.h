@@ -17,25 +17,61 @@ static __always_inline void fw_count_drop(__u32 reason)
 		(*count)++;
 }
 
-/* Blocked entries are checked before the rules: one longest-prefix lookup, O(prefix length), when any exists. */
+/* The state of a blocklist lookup, shared with the bpf_loop callback that steps past expired entries. */
+struct fw_block_search {
+	struct fw_block_key key;
+	struct fw_block_entry *entry; /* the longest match so far, or NULL: not blocked */
+	__u64 now;
+};
+
+/*
+ * One step of the lookup: done (1) when the entry found is live or there is none; otherwise (the entry has expired)
+ * looks up the longest prefix shorter than the expired one, which covers the address too. An expired entry thus
+ * never hides a shorter live one, also in the time before the control plane's purge removes it, and the lookup
+ * costs one more LPM lookup per expired entry on the way only (none at all while nothing has expired).
+ */
+static long fw_block_step(__u32 i, void *ctx)
+{
+	struct fw_block_search *s = ctx;
+	struct fw_block_entry *entry = s->entry;
+
+	if (!entry || !entry->expires_ns || s->now < entry->expires_ns)
+		return 1;
+	if (entry->prefixlen == 0 || entry->prefixlen > 128) {
+		s->entry = NULL;
+		return 1;
+	}
+	s->key.prefixlen = entry->prefixlen - 1;
+	s->entry = bpf_map_lookup_elem(&fw_blocklist, &s->key);
+	return 0;
+}
+
+/*
+ * Blocked entries are checked before the rules: one longest-prefix lookup, O(prefix length), when any exists; past
+ * expired entries, one more lookup each (at most one per prefix length: 129 steps).
+ */
 static __always_inline int fw_blocked(const struct fw_packet *p)
 {
-	struct fw_block_key key = { .prefixlen = 128 };
-	struct fw_block_entry *entry;
+	struct fw_block_search s = { .key = { .prefixlen = 128 } };
 
 	if (p->ipv6) {
-		__builtin_memcpy(key.addr, p->src, 16);
+		__builtin_memcpy(s.key.addr, p->src, 16);
 	} else {
-		key.addr[10] = 0xff;
-		key.addr[11] = 0xff;
-		__builtin_memcpy(&key.addr[12], &p->src[0], 4);
+		s.key.addr[10] = 0xff;
+		s.key.addr[11] = 0xff;
+		__builtin_memcpy(&s.key.addr[12], &p->src[0], 4);
 	}
-	entry = bpf_map_lookup_elem(&fw_blocklist, &key);
-	if (!entry)
+	s.entry = bpf_map_lookup_elem(&fw_blocklist, &s.key);
+	if (!s.entry)
 		return 0;
-	if (entry->expires_ns && bpf_ktime_get_ns() >= entry->expires_ns)
-		return 0; /* expired: the control plane removes it lazily */
-	__sync_fetch_and_add(&entry->packets, 1);
+	if (s.entry->expires_ns) {
+		s.now = bpf_ktime_get_ns();
+		bpf_loop(129, fw_block_step, &s, 0);
+		/* Each step shortens the prefix, so 129 of them always end; still, never count an expired entry. */
+		if (!s.entry || (s.entry->expires_ns && s.now >= s.entry->expires_ns))
+			return 0;
+	}
+	__sync_fetch_and_add(&s.entry->packets, 1);
 	return 1;
 }
 

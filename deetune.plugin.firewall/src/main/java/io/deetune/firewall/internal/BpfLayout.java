@@ -47,8 +47,8 @@ public final class BpfLayout {
     public static final int RULE_SET_SIZE = RULE_SET_V6_OFFSET + MAX_TUPLES * TUPLE6_SIZE;
     /** struct fw_block_key. */
     public static final int BLOCK_KEY_SIZE = 20;
-    /** struct fw_block_entry. */
-    public static final int BLOCK_ENTRY_SIZE = 16;
+    /** struct fw_block_entry: expires_ns, packets, prefixlen, pad. */
+    public static final int BLOCK_ENTRY_SIZE = 24;
 
     /** BPF_F_INNER_MAP: lets an inner array map differ in size from its template. */
     public static final int F_INNER_MAP = 1 << 12;

@@ -46,8 +46,11 @@ public final class FirewallStage implements Stage, Blocklist {
     private static final Logger LOG = LoggerFactory.getLogger(FirewallStage.class);
 
     private volatile byte[] object;
-    private final ScheduledExecutorService fileWatch = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("deetune-firewall-rules").daemon(true).factory());
+    /** How often the rules file is checked for changes and the blocklist for entries due to be purged. */
+    private static final long TICK_SECONDS = 1;
+    /** Runs the rules-file watch and the blocklist purge; shut down on deactivate. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("deetune-firewall-timer").daemon(true).factory());
     private Path rulesFile;
     private FileTime rulesFileTime;
     private List<Rule> fileRules = List.of();
@@ -64,7 +67,8 @@ public final class FirewallStage implements Stage, Blocklist {
     @Activate
     public FirewallStage(FirewallConfig config) {
         configure(config);
-        fileWatch.scheduleWithFixedDelay(this::checkRulesFile, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::checkRulesFile, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::purgeBlocklist, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
     }
 
     @Modified
@@ -74,7 +78,7 @@ public final class FirewallStage implements Stage, Blocklist {
 
     @Deactivate
     public void deactivate() {
-        fileWatch.shutdownNow();
+        timer.shutdownNow();
     }
 
     /** Applies a configuration; a bad one is logged and leaves the rule set in force. */
@@ -134,6 +138,27 @@ public final class FirewallStage implements Stage, Blocklist {
         } catch (RuntimeException e) {
             lastError = e.getMessage();
             LOG.error("rules file {} not applied, the rule set in force stays: {}", rulesFile, e.getMessage());
+        }
+    }
+
+    /**
+     * Removes expired blocklist entries once the earliest one is due, so that Blocklist.block(cidr, Duration) callers
+     * do not fill the trie, and the stage skips the lookup again once the last entry is gone. Correctness does not
+     * wait for it: the stage already steps past expired entries. Outside this component's lock: a walk of a large
+     * trie must not hold up the commands.
+     */
+    private void purgeBlocklist() {
+        BlocklistTable table;
+        synchronized (this) {
+            table = blocklist;
+        }
+        try {
+            if (table != null && table.nextExpiry() <= System.nanoTime()) {
+                table.purgeExpired();
+            }
+        } catch (RuntimeException e) {
+            // Logged, not thrown: an exception would cancel the timer's task for good.
+            LOG.warn("firewall blocklist purge failed, retried in {} s: {}", TICK_SECONDS, e.getMessage());
         }
     }
 

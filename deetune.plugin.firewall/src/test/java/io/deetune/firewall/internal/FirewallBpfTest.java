@@ -360,6 +360,42 @@ class FirewallBpfTest {
         assertTrue(stage.blocklist.entries().stream().noneMatch(e -> e.cidr().startsWith("192.0.2.10")), "and is purged");
     }
 
+    /** Waits until the blocks made now with {@code duration} have expired (by the clock both sides read). */
+    private static void outlive(Duration duration) throws InterruptedException {
+        long until = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() <= until) {
+            Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000 + 1));
+        }
+    }
+
+    @Test
+    void anExpiredLongerPrefixNeverHidesAShorterLiveOne() throws InterruptedException {
+        stage.install("", Action.ALLOW);
+        byte[] from = Packets.udp("10.1.2.3", 1, V4.dst, 53, new byte[8]);
+        byte[] from6 = Packets.udp("2001:db8:1:2::3", 1, V6.dst, 53, new byte[8]);
+        Duration shortly = Duration.ofMillis(200);
+        // The example: a permanent /8 and a temporary /32 inside it; nested ones expire between purges too.
+        stage.blocklist.block(Cidr.parse("10.0.0.0/8"), null);
+        stage.blocklist.block(Cidr.parse("10.1.0.0/16"), shortly);
+        stage.blocklist.block(Cidr.parse("10.1.2.3"), shortly);
+        stage.blocklist.block(Cidr.parse("2001:db8::/32"), null);
+        stage.blocklist.block(Cidr.parse("2001:db8:1:2::3"), shortly);
+        // And a temporary entry with no live one around it, which must stop blocking.
+        stage.blocklist.block(Cidr.parse("192.0.2.0/24"), shortly);
+        stage.blocklist.block(Cidr.parse("192.0.2.10"), shortly);
+        assertEquals(XDP_DROP, stage.verdict(from));
+        assertEquals(XDP_DROP, stage.verdict(from6));
+        assertEquals(XDP_DROP, stage.verdict(packet(V4, "udp")));
+        outlive(shortly);
+        // No purge has run (nothing listed the entries): the expired entries are still the longest matches.
+        assertEquals(XDP_DROP, stage.verdict(from), "the permanent /8 still blocks 10.1.2.3");
+        assertEquals(XDP_DROP, stage.verdict(from6), "the permanent /32 still blocks 2001:db8:1:2::3");
+        assertEquals(XDP_PASS, stage.verdict(packet(V4, "udp")), "expired all the way up: not blocked");
+        List<Cidr> covering = List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("2001:db8::/32"));
+        assertEquals(List.of(1L, 1L), stage.blocklist.entries().stream().filter(e -> covering.contains(Cidr.parse(e.cidr())))
+                .map(e -> e.packets()).toList(), "the covering entries counted the drops made after the longer ones expired");
+    }
+
     @Test
     void theBlocklistLookupIsSkippedOnlyWhileTheBlocklistIsEmpty() {
         stage.blocklist.entries().forEach(e -> stage.blocklist.unblock(Cidr.parse(e.cidr())));
@@ -456,6 +492,8 @@ class FirewallBpfTest {
         assertEquals(Map.of("sport_lo", 0, "sport_hi", 2, "dport_lo", 4, "dport_hi", 6, "best_rank", 8, "proto_mask", 12,
                 "flags_mask", 13, "sport_mode", 14, "dport_mode", 15), btf.struct("fw_tuple_shape").orElseThrow().offsets());
         assertEquals(Map.of("shape", 0, "src_mask", 16, "dst_mask", 20), btf.struct("fw_tuple4").orElseThrow().offsets());
+        assertEquals(Map.of("expires_ns", 0, "packets", 8, "prefixlen", 16, "pad", 20),
+                btf.struct("fw_block_entry").orElseThrow().offsets());
         assertEquals(Map.of("shape", 0, "src_mask", 16, "dst_mask", 32), btf.struct("fw_tuple6").orElseThrow().offsets());
         // fw_key4, fw_key6 and fw_rule_value only appear as inner-map sizes (clang 14 leaves them out of BTF); the
         // kernel checks those sizes when install() puts tables of these sizes into the outer maps, and the field

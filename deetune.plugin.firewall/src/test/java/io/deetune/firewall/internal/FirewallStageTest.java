@@ -118,6 +118,32 @@ class FirewallStageTest {
         }
     }
 
+    @Test
+    void expiredBlocksArePurgedOnATimerWithoutAnyoneListingThem() throws Exception {
+        FirewallStage firewall = new FirewallStage(config(null, "allow"));
+        try (LoadedStage stage = new LoadedStage()) {
+            firewall.loaded(stage.maps);
+            var trie = stage.maps.map("fw_blocklist");
+            firewall.block("198.51.100.0/24");
+            firewall.block("192.0.2.10", Duration.ofMillis(100));
+            firewall.block("2001:db8:1::/48", Duration.ofMillis(100));
+            assertEquals(3, trie.keys().size());
+            // Only the timer can remove them: nothing here lists the entries (listing purges too).
+            await(() -> trie.keys().size() == 1);
+            assertEquals(Cidr.parse("198.51.100.0/24"), BlocklistTable.cidr(trie.keys().getFirst()));
+            assertTrue(stage.tables.blocklistInUse(), "a permanent entry is left");
+            assertTrue(firewall.unblock("198.51.100.0/24"));
+
+            firewall.block("203.0.113.0/24", Duration.ofMillis(100));
+            assertTrue(stage.tables.blocklistInUse());
+            await(() -> !stage.tables.blocklistInUse());
+            assertTrue(trie.isEmpty(), "the last entry purged, the stage skips the lookup again");
+            firewall.unloading(stage.maps);
+        } finally {
+            firewall.deactivate();
+        }
+    }
+
     private static void touch(Path file) throws Exception {
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(1)));
     }
