@@ -157,10 +157,50 @@ public final class Cidr {
 
     @Override
     public String toString() {
+        if (address.length == 16) {
+            return ipv6Text(address) + "/" + prefixLength;
+        }
         try {
             return InetAddress.getByAddress(address).getHostAddress() + "/" + prefixLength;
         } catch (java.net.UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * An IPv6 address in RFC 5952's form (what {@code ip} and nft print): lower-case hex without leading zeros, the
+     * longest run of two or more zero groups (the first of equal runs) as {@code ::}. Java's own text is the long form.
+     */
+    static String ipv6Text(byte[] address) {
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (address[2 * i] & 0xff) << 8 | address[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.toString();
     }
 }

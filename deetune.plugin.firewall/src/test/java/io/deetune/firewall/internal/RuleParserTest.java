@@ -16,6 +16,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RuleParserTest {
 
     @Test
+    void ipv6AddressesAreListedInTheirCompressedFormAndFlagsNoneReadsBack() {
+        Rule rule = RuleParser.parseLine("deny src fd00:0:0:0:0:0:0:1 dst 2001:db8:0:0:1:0:0:0/96 proto tcp flags none/ack", "r:1");
+        assertEquals("fd00::1/128", rule.source().toString());
+        assertEquals("2001:db8:0:0:1::/96", rule.destination().toString(), "the longest zero run is the one shortened");
+        assertTrue(rule.toSyntax().contains("flags none/ack"), rule.toSyntax());
+        assertEquals(rule, RuleParser.parseLine(rule.toSyntax(), "r:1"), "the listed syntax reads back");
+        assertEquals("::/0", Cidr.parse("::/0").toString());
+        assertEquals("::1/128", Cidr.parse("::1").toString());
+        assertEquals("1:0:0:1::/64", Cidr.parse("1:0:0:1:0:0:0:0/64").toString(), "of equal runs, the later is longer");
+        assertEquals("fe80::1:0:0:1/128", Cidr.parse("fe80:0:0:0:1:0:0:1").toString(), "of equal runs, the first");
+    }
+
+    @Test
     void readsEveryFieldInAnyOrder() {
         Rule rule = RuleParser.parseLine("deny dport 22 proto tcp src 10.0.0.0/8 dst 192.168.1.7 sport 1024-65535 flags syn/syn,ack priority 10 # ssh",
                 "r:1");
