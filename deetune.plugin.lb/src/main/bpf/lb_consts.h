@@ -16,11 +16,6 @@
 #define LB_LEAST_CONN_MAX 64
 /* Default capacity of the connection table (LRU); Java may resize it before load. */
 #define LB_MAX_FLOWS 262144
-/*
- * Default capacity of the half-open table (LRU), where a flow waits until both sides have spoken (a TCP handshake,
- * a UDP reply); Java may resize it before load. A SYN flood fills this table, never the established one.
- */
-#define LB_MAX_EMBRYOS 65536
 /* last_seen is refreshed at most once per this many ns: a write per packet would bounce the cache line. */
 #define LB_TOUCH_NS 1000000000ULL
 
@@ -46,17 +41,11 @@ enum lb_algorithm {
 /* struct lb_backend.flags */
 #define LB_BACKEND_UP 0x1
 
-/*
- * struct lb_flow.flags: TCP teardown seen per direction; CLOSED once both FINs or a RST went through. Both directions'
- * CPUs set them, so only with atomic ORs. A half-open flow also records which side has spoken: it is established
- * (moved to lb_flows) once the backend has answered and, for TCP, the client has acknowledged (a plain ACK).
- */
+/* struct lb_flow.flags: TCP teardown seen per direction; CLOSED once both FINs or a RST went through. */
 #define LB_FLOW_FIN_CLIENT 0x1
 #define LB_FLOW_FIN_BACKEND 0x2
 #define LB_FLOW_RST 0x4
 #define LB_FLOW_CLOSED 0x8
-#define LB_FLOW_CLIENT_ACKED 0x10
-#define LB_FLOW_BACKEND_SEEN 0x20
 
 /* Address families as the structs store them (not AF_*: Java reads them). */
 #define LB_FAMILY_IPV4 4

@@ -52,11 +52,7 @@ struct {
 	__type(value, __s64);
 } lb_backend_flows SEC(".maps");
 
-/*
- * Connection table of established flows: client flow -> backend. LRU, so a full table evicts the coldest flows, not
- * new ones. Only a flow both sides have spoken in gets here (see lb_embryos), so a flood of SYNs from spoofed sources
- * cannot evict established flows.
- */
+/* Connection table: client flow -> backend. LRU, so a full table evicts the coldest flows, not new ones. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LB_MAX_FLOWS);
@@ -64,32 +60,13 @@ struct {
 	__type(value, struct lb_flow);
 } lb_flows SEC(".maps");
 
-/*
- * Return path of established flows: backend -> client flow, to rewrite replies back to the VIP. Both directions look
- * up both entries (so the two LRUs age a flow alike), and each checks the other: see lb_flows.h.
- */
+/* Return path: backend -> client flow, to rewrite replies back to the VIP. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LB_MAX_FLOWS);
 	__type(key, struct lb_flow_key);
 	__type(value, struct lb_reply);
 } lb_replies SEC(".maps");
-
-/* Half-open flows (a SYN, a UDP flow not answered yet), as lb_flows; Java expires them after a few seconds. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, LB_MAX_EMBRYOS);
-	__type(key, struct lb_flow_key);
-	__type(value, struct lb_flow);
-} lb_embryos SEC(".maps");
-
-/* Return entries of half-open flows, as lb_replies. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, LB_MAX_EMBRYOS);
-	__type(key, struct lb_flow_key);
-	__type(value, struct lb_reply);
-} lb_embryo_replies SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

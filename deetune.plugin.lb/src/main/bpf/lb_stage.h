@@ -19,26 +19,88 @@
 #include "lb_helpers.h"
 #include "lb_packet.h"
 #include "lb_select.h"
-#include "lb_flows.h"
 #include "lb_forward.h"
 
-/* Client -> VIP, for a flow still half-open: records that the client acknowledged, and promotes it once both spoke. */
-static __always_inline void lb_forward_half_open(struct lb_packet *pkt, const struct lb_service *service,
-						 const struct lb_backend *backend, struct lb_flow *flow, __u64 now)
+/* Moves the flow's TCP teardown state forward; returns 1 when this packet closed the flow. */
+static __always_inline int lb_track_teardown(struct lb_flow *flow, __u8 tcp_flags, __u32 fin_flag)
 {
-	struct lb_flow_key back;
-	struct lb_reply reply;
-	struct lb_flow copy;
+	__u32 flags = flow->flags;
 
-	if (pkt->flow.proto != IPPROTO_TCP || (pkt->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK | LB_TCP_RST)) != LB_TCP_ACK)
-		return;
-	if (!(flow->flags & LB_FLOW_CLIENT_ACKED))
-		__sync_fetch_and_or(&flow->flags, LB_FLOW_CLIENT_ACKED);
-	if (!(flow->flags & LB_FLOW_BACKEND_SEEN))
-		return;
-	copy = *flow;
-	lb_reply_of(&pkt->flow, service, backend, copy.backend_id, copy.snat_port, now, &back, &reply);
-	lb_promote(&pkt->flow, &copy, &back, &reply);
+	if (flags & LB_FLOW_CLOSED)
+		return 0;
+	if (tcp_flags & LB_TCP_RST)
+		flags |= LB_FLOW_RST;
+	if (tcp_flags & LB_TCP_FIN)
+		flags |= fin_flag;
+	if ((flags & LB_FLOW_RST) || (flags & (LB_FLOW_FIN_CLIENT | LB_FLOW_FIN_BACKEND)) ==
+					      (LB_FLOW_FIN_CLIENT | LB_FLOW_FIN_BACKEND))
+		flags |= LB_FLOW_CLOSED;
+	if (flags == flow->flags)
+		return 0;
+	flow->flags = flags;
+	return (flags & LB_FLOW_CLOSED) != 0;
+}
+
+/*
+ * The return entry's key for a SNAT flow: backend -> snat:port with a port no other flow to this backend holds
+ * (probing from a hash of the client's flow); -1 when all probed ports are taken.
+ */
+static __always_inline int lb_snat_port(struct lb_packet *pkt, const struct lb_service *service, struct lb_flow_key *back)
+{
+	__u32 start = lb_hash_flow(&pkt->flow) % LB_SNAT_PORTS;
+
+	__builtin_memcpy(back->dst, service->snat, 16);
+#pragma unroll
+	for (int i = 0; i < LB_SNAT_PROBES; i++) {
+		struct lb_reply *taken;
+
+		back->dport = bpf_htons(LB_SNAT_PORT_MIN + (start + i) % LB_SNAT_PORTS);
+		taken = bpf_map_lookup_elem(&lb_replies, back);
+		if (!taken || (taken->client_port == pkt->flow.sport && taken->client[0] == pkt->flow.src[0] &&
+			       taken->client[1] == pkt->flow.src[1] && taken->client[2] == pkt->flow.src[2] &&
+			       taken->client[3] == pkt->flow.src[3]))
+			return 0;
+	}
+	return -1;
+}
+
+/* Binds a new client flow to backend_id: connection entry, return entry, counters. */
+static __always_inline int lb_bind(struct lb_packet *pkt, const struct lb_service *service, __u32 backend_id,
+				   const struct lb_backend *backend, __u64 now, __be16 *snat_port)
+{
+	struct lb_flow flow = {
+		.created_ns = now,
+		.last_seen_ns = now,
+		.backend_id = backend_id,
+		.service_id = service->id,
+	};
+	struct lb_reply reply = {
+		.vip_port = pkt->flow.dport,
+		.client_port = pkt->flow.sport,
+		.backend_id = backend_id,
+		.last_seen_ns = now,
+	};
+	struct lb_flow_key back = {
+		.sport = backend->port,
+		.dport = pkt->flow.sport,
+		.proto = pkt->flow.proto,
+		.family = pkt->flow.family,
+	};
+
+	__builtin_memcpy(reply.vip, pkt->flow.dst, 16);
+	__builtin_memcpy(reply.client, pkt->flow.src, 16);
+	__builtin_memcpy(back.src, backend->addr, 16);
+	__builtin_memcpy(back.dst, pkt->flow.src, 16);
+	if ((service->flags & LB_SERVICE_SNAT) && lb_snat_port(pkt, service, &back) < 0)
+		return -1;
+	flow.snat_port = (service->flags & LB_SERVICE_SNAT) ? back.dport : 0;
+	if (bpf_map_update_elem(&lb_replies, &back, &reply, BPF_ANY) < 0)
+		return -1;
+	if (bpf_map_update_elem(&lb_flows, &pkt->flow, &flow, BPF_ANY) < 0)
+		return -1;
+	lb_backend_flows_add(backend_id, 1);
+	*snat_port = flow.snat_port;
+	return 0;
 }
 
 /* Client -> VIP. */
@@ -50,22 +112,16 @@ static __always_inline enum lb_action lb_forward(LB_CTX *ctx, struct lb_packet *
 	__u32 backend_id = 0;
 	__be16 snat_port = 0;
 	int snat = (service->flags & LB_SERVICE_SNAT) != 0;
-	int bare_syn = pkt->flow.proto == IPPROTO_TCP && (pkt->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN;
-	int half_open = 0;
-	int established = 0;
 	int new_flow = 0;
 
-	if (!flow) {
-		flow = bpf_map_lookup_elem(&lb_embryos, &pkt->flow);
-		half_open = flow != NULL;
-	}
 	/*
 	 * A TCP packet of no known flow that does not open one (not a bare SYN): a late packet of a flow that ended or
 	 * was evicted, or a scan. Round-robin, weighted and least-connections would hand it to a backend that never
 	 * saw the connection (and move their turn on); it continues the chain, as IPVS lets such packets pass. The
 	 * hash-based algorithms pick the backend the flow had anyway.
 	 */
-	if (!flow && pkt->flow.proto == IPPROTO_TCP && !bare_syn && !lb_choice_is_stateless(service))
+	if (!flow && pkt->flow.proto == IPPROTO_TCP && (pkt->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) != LB_TCP_SYN &&
+	    !lb_choice_is_stateless(service))
 		return LB_CONTINUE;
 	if (flow) {
 		backend_id = flow->backend_id;
@@ -73,22 +129,14 @@ static __always_inline enum lb_action lb_forward(LB_CTX *ctx, struct lb_packet *
 		/*
 		 * Keep the binding unless its backend went down (the flow moves to a healthy one), the service was
 		 * replaced or switched source translation on or off, or a closed TCP flow's port is reused by a new
-		 * connection (SYN), which starts half-open again.
+		 * connection (SYN).
 		 */
 		if (!backend || !(backend->flags & LB_BACKEND_UP) || flow->service_id != service->id ||
-		    snat != (flow->snat_port != 0) || ((flow->flags & LB_FLOW_CLOSED) && bare_syn)) {
+		    snat != (flow->snat_port != 0) ||
+		    ((flow->flags & LB_FLOW_CLOSED) && (pkt->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN)) {
 			if (!(flow->flags & LB_FLOW_CLOSED))
 				lb_backend_flows_add(backend_id, -1);
-			established = !half_open && !(flow->flags & LB_FLOW_CLOSED);
-			if (!half_open && !established)
-				bpf_map_delete_elem(&lb_flows, &pkt->flow);
 			flow = NULL;
-		} else if (!half_open && lb_keep_return_entry(&pkt->flow, service, backend, flow, now) < 0) {
-			/* Its return key went to another flow: the client can no longer get replies; forget the flow. */
-			if (!(flow->flags & LB_FLOW_CLOSED))
-				lb_backend_flows_add(backend_id, -1);
-			bpf_map_delete_elem(&lb_flows, &pkt->flow);
-			return LB_CONTINUE;
 		}
 	}
 	if (!flow) {
@@ -97,7 +145,7 @@ static __always_inline enum lb_action lb_forward(LB_CTX *ctx, struct lb_packet *
 		backend = bpf_map_lookup_elem(&lb_backends, &backend_id);
 		if (!backend || backend->family != pkt->flow.family)
 			return LB_DROP;
-		if (lb_bind(pkt, service, backend_id, backend, now, established, &snat_port) < 0)
+		if (lb_bind(pkt, service, backend_id, backend, now, &snat_port) < 0)
 			return LB_DROP;
 		new_flow = 1;
 	} else {
@@ -106,8 +154,6 @@ static __always_inline enum lb_action lb_forward(LB_CTX *ctx, struct lb_packet *
 			flow->last_seen_ns = now;
 		if (pkt->tcp_flags && lb_track_teardown(flow, pkt->tcp_flags, LB_FLOW_FIN_CLIENT))
 			lb_backend_flows_add(backend_id, -1);
-		if (half_open && backend)
-			lb_forward_half_open(pkt, service, backend, flow, now); /* may move the flow: flow is not used after */
 	}
 	if (!backend)
 		return LB_DROP;
@@ -119,67 +165,32 @@ static __always_inline enum lb_action lb_forward(LB_CTX *ctx, struct lb_packet *
 	return lb_transmit(ctx, pkt);
 }
 
-/*
- * Backend -> client, for a return entry whose client flow is live: flow (in lb_flows, or in lb_embryos when
- * half_open) under the key client. The reply rewrites from a copy, since a half-open flow may move meanwhile.
- */
-static __always_inline enum lb_action lb_return(LB_CTX *ctx, struct lb_packet *pkt, struct lb_reply *entry,
-						struct lb_flow *flow, const struct lb_flow_key *client, int half_open)
+/* Backend -> client. */
+static __always_inline enum lb_action lb_return(LB_CTX *ctx, struct lb_packet *pkt, struct lb_reply *reply)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct lb_reply reply = *entry;
 
-	if (now - entry->last_seen_ns > LB_TOUCH_NS)
-		entry->last_seen_ns = now;
-	/* The sweep reads idleness from the flow: it counts for both directions. */
-	if (now - flow->last_seen_ns > LB_TOUCH_NS)
-		flow->last_seen_ns = now;
-	if ((pkt->tcp_flags & (LB_TCP_FIN | LB_TCP_RST)) &&
-	    lb_track_teardown(flow, pkt->tcp_flags, LB_FLOW_FIN_BACKEND))
-		lb_backend_flows_add(reply.backend_id, -1);
-	if (half_open && !(pkt->tcp_flags & LB_TCP_RST)) {
-		if (!(flow->flags & LB_FLOW_BACKEND_SEEN))
-			__sync_fetch_and_or(&flow->flags, LB_FLOW_BACKEND_SEEN);
-		/* A UDP flow is established by its first answer; a TCP one once the client acknowledged too. */
-		if (pkt->flow.proto == IPPROTO_UDP || (flow->flags & LB_FLOW_CLIENT_ACKED)) {
-			struct lb_flow copy = *flow;
+	if (now - reply->last_seen_ns > LB_TOUCH_NS)
+		reply->last_seen_ns = now;
+	if (pkt->tcp_flags & (LB_TCP_FIN | LB_TCP_RST)) {
+		struct lb_flow_key client = {
+			.sport = reply->client_port,
+			.dport = reply->vip_port,
+			.proto = pkt->flow.proto,
+			.family = pkt->flow.family,
+		};
+		struct lb_flow *flow;
 
-			lb_promote(client, &copy, &pkt->flow, &reply);
-		}
-	}
-	lb_count(&lb_backend_stats, reply.backend_id, pkt->length, 0);
-	lb_rewrite_reply(pkt, &reply);
-	return lb_transmit(ctx, pkt);
-}
-
-/*
- * A reply of a known flow: its return entry in lb_replies (established) or lb_embryo_replies (half-open), checked
- * against its client flow. A return entry without its flow (the LRU evicted the flow, or it was rebound) is stale:
- * removed, and the packet goes on as one of no flow.
- */
-static __always_inline enum lb_action lb_reply_path(LB_CTX *ctx, struct lb_packet *pkt)
-{
-	struct lb_flow_key client;
-	struct lb_reply *reply;
-	struct lb_flow *flow;
-
-	reply = bpf_map_lookup_elem(&lb_replies, &pkt->flow);
-	if (reply) {
-		lb_client_of(reply, &pkt->flow, &client);
+		__builtin_memcpy(client.src, reply->client, 16);
+		__builtin_memcpy(client.dst, reply->vip, 16);
 		flow = bpf_map_lookup_elem(&lb_flows, &client);
-		if (flow && lb_reply_matches(flow, reply, &pkt->flow))
-			return lb_return(ctx, pkt, reply, flow, &client, 0);
-		bpf_map_delete_elem(&lb_replies, &pkt->flow);
+		if (flow && flow->backend_id == reply->backend_id &&
+		    lb_track_teardown(flow, pkt->tcp_flags, LB_FLOW_FIN_BACKEND))
+			lb_backend_flows_add(reply->backend_id, -1);
 	}
-	reply = bpf_map_lookup_elem(&lb_embryo_replies, &pkt->flow);
-	if (reply) {
-		lb_client_of(reply, &pkt->flow, &client);
-		flow = bpf_map_lookup_elem(&lb_embryos, &client);
-		if (flow && lb_reply_matches(flow, reply, &pkt->flow))
-			return lb_return(ctx, pkt, reply, flow, &client, 1);
-		bpf_map_delete_elem(&lb_embryo_replies, &pkt->flow);
-	}
-	return LB_CONTINUE;
+	lb_count(&lb_backend_stats, reply->backend_id, pkt->length, 0);
+	lb_rewrite_reply(pkt, reply);
+	return lb_transmit(ctx, pkt);
 }
 
 /* Decides what becomes of the packet; pkt->length is set by the entry. */
@@ -187,6 +198,7 @@ static __always_inline enum lb_action lb_judge(LB_CTX *ctx, struct lb_packet *pk
 {
 	struct lb_vip_key vip = {};
 	struct lb_service *service;
+	struct lb_reply *reply;
 
 	if (lb_parse(ctx, pkt) < 0)
 		return LB_CONTINUE;
@@ -197,7 +209,10 @@ static __always_inline enum lb_action lb_judge(LB_CTX *ctx, struct lb_packet *pk
 	service = bpf_map_lookup_elem(&lb_services, &vip);
 	if (service)
 		return lb_forward(ctx, pkt, service);
-	return lb_reply_path(ctx, pkt);
+	reply = bpf_map_lookup_elem(&lb_replies, &pkt->flow);
+	if (reply)
+		return lb_return(ctx, pkt, reply);
+	return LB_CONTINUE;
 }
 
 #endif /* LB_STAGE_H */

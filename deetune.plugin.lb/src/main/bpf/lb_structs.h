@@ -49,7 +49,7 @@ struct lb_flow_key {
 /* Value of lb_flows: the backend a client flow is bound to. */
 struct lb_flow {
 	__u64 created_ns;	/* bpf_ktime_get_ns() */
-	__u64 last_seen_ns;	/* either side; refreshed at most every LB_TOUCH_NS */
+	__u64 last_seen_ns;	/* client side; refreshed at most every LB_TOUCH_NS */
 	__u32 backend_id;
 	__u32 service_id;
 	__u32 flags;		/* LB_FLOW_* */
