@@ -12,10 +12,6 @@
 enum lb_counter {
 	/* IPv6 whose routing header still has segments left: its destination is a hop, not the end; not balanced */
 	LB_COUNTER_IPV6_ROUTED = 0,
-	/* rewritten and routed, and sent out with XDP_REDIRECT through lb_egress */
-	LB_COUNTER_REDIRECTED = 1,
-	/* rewritten and routed out of an interface lb_egress does not hold (it cannot send XDP frames): XDP_PASS */
-	LB_COUNTER_REDIRECT_UNABLE = 2,
 	LB_COUNTER_MAX = 8,
 };
 

@@ -37,9 +37,7 @@ public interface LoadBalancer {
     /**
      * Counters of data-plane events that belong to no service or backend, by name, in a stable order:
      * {@code ipv6-routed-onward} (IPv6 whose routing header still had segments left, so its destination was a hop:
-     * not balanced), {@code xdp-redirected} (rewritten packets sent out with XDP_REDIRECT) and
-     * {@code xdp-redirect-unable} (rewritten packets whose egress interface cannot send XDP frames, handed to the
-     * kernel to forward instead). Empty where the implementation keeps none.
+     * not balanced). Empty where the implementation keeps none.
      *
      * @since 1.1
      */

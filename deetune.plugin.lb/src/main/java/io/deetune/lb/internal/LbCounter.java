@@ -5,9 +5,7 @@ package io.deetune.lb.internal;
  * {@link io.deetune.lb.LoadBalancer#counters()} and {@code lb:stats} give them.
  */
 enum LbCounter {
-    IPV6_ROUTED("ipv6-routed-onward", "IPv6 packets whose routing header had segments left: not balanced"),
-    REDIRECTED("xdp-redirected", "rewritten packets sent out with XDP_REDIRECT"),
-    REDIRECT_UNABLE("xdp-redirect-unable", "rewritten packets whose egress interface cannot send XDP frames: passed to the kernel");
+    IPV6_ROUTED("ipv6-routed-onward", "IPv6 packets whose routing header had segments left: not balanced");
 
     /** Slots of lb_counters (LB_COUNTER_MAX). */
     static final int SLOTS = 8;
