@@ -346,7 +346,7 @@ class FirewallBpfTest {
         assertEquals(XDP_PASS, stage.verdict(Packets.udp("192.0.2.100", 1, V4.dst, 80, new byte[8])), "outside the /28");
         assertEquals(XDP_PASS, stage.verdict(Packets.udp("2001:db8:1::11", 1, V6.dst, 80, new byte[8])));
         List<String> listed = stage.blocklist.entries().stream().map(e -> e.cidr()).sorted().toList();
-        assertEquals(List.of("192.0.2.0/28", "2001:db8:1:0:0:0:0:10/128"), listed);
+        assertEquals(List.of("192.0.2.0/28", "2001:db8:1::10/128"), listed);
         assertTrue(stage.blocklist.entries().stream().allMatch(e -> e.packets() == 1), "each entry counted its drop");
 
         assertTrue(stage.blocklist.unblock(Cidr.parse("192.0.2.0/28")));
