@@ -484,6 +484,12 @@ public final class LbEngine implements LoadBalancer {
         return maps.replies(Wire.family(reply.source())).get(reply).map(ReplyEntry::lastSeenNanos).orElse(0L);
     }
 
+    /** Whether the flow belongs to a pinned service or backend still in its grace period after adoption. */
+    private boolean awaitsItsConfiguration(FlowEntry flow, long now) {
+        return now - orphanDeadlineNanos <= 0
+                && (orphanServices.containsValue(flow.serviceId()) || orphanBackends.containsKey(flow.backendId()));
+    }
+
     /**
      * Expires idle and closed flows (with their return entries) and recounts every backend's live flows from the
      * table, correcting what the data path could not count (flows the LRU evicted, races between CPUs).
@@ -513,6 +519,9 @@ public final class LbEngine implements LoadBalancer {
             FlowEntry flow = e.getValue();
             Backend backend = backendsById.get(flow.backendId());
             VirtualService owner = servicesById.get(flow.serviceId());
+            if ((backend == null || owner == null) && awaitsItsConfiguration(flow, now)) {
+                continue; // adopted state whose service's configuration may still return: its flows wait with it
+            }
             FlowKey reply = backend == null || owner == null ? null : replyKey(key, flow, backend, owner);
             long lastSeen = reply == null ? flow.lastSeenNanos() : Math.max(flow.lastSeenNanos(), replyLastSeen(reply));
             Duration idle = Duration.ofNanos(Math.max(0, now - lastSeen));

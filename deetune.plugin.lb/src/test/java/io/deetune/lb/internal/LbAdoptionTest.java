@@ -89,6 +89,31 @@ class LbAdoptionTest {
     }
 
     @Test
+    void aSweepWithinTheGracePeriodKeepsTheFlowsOfServicesNotConfiguredYet() {
+        VirtualService web = LbDataPlaneTest.service("web", LbDataPlaneTest.VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, LbDataPlaneTest.BACKENDS);
+        Map<Integer, String> bound = new HashMap<>();
+        try (BpfObject first = loadPinned()) {
+            LbEngine engine = new LbEngine((s, b, h, r) -> {});
+            engine.attach(first::map);
+            engine.putService(web);
+            for (int port = 1000; port < 1010; port++) {
+                bound.put(port, destination(first, Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, TCP_SYN, new byte[0])));
+            }
+        }
+        try (BpfObject second = loadPinned()) {
+            LbEngine engine = new LbEngine((s, b, h, r) -> {}, Duration.ofMinutes(5));
+            engine.attach(second::map);
+            // The periodic sweep runs before web's configuration arrives (a cfg file that File Install reads late).
+            assertEquals(0, engine.sweep(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)), "nothing expires in the grace period");
+            engine.putService(web);
+            for (int port = 1000; port < 1010; port++) {
+                byte[] data = Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, TCP_ACK, new byte[10]);
+                assertEquals(bound.get(port), destination(second, data), "flow " + port + " kept its backend");
+            }
+        }
+    }
+
+    @Test
     void unclaimedPinnedServicesLeaveAfterTheGracePeriod() {
         try (BpfObject first = loadPinned()) {
             LbEngine engine = new LbEngine((s, b, h, r) -> {});
