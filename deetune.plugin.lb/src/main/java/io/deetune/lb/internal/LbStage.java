@@ -52,6 +52,8 @@ public final class LbStage implements Stage, LoadBalancer {
     public static final String TOPIC_BACKEND_UP = "io/deetune/lb/backend/UP";
 
     private final LbEngine engine = new LbEngine(this::healthChanged);
+    /** The connection tables across a reload that replaces them (a flowTableSize change). */
+    private final FlowCarryOver flowCarryOver = new FlowCarryOver();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("deetune-lb-sweep").daemon(true).factory());
     private volatile LbConfig config;
@@ -87,6 +89,7 @@ public final class LbStage implements Stage, LoadBalancer {
 
     @Deactivate
     synchronized void deactivate() {
+        flowCarryOver.close();
         closeHealth();
         sweeper.shutdownNow();
     }
@@ -177,12 +180,14 @@ public final class LbStage implements Stage, LoadBalancer {
 
     @Override
     public void loaded(StageMaps maps) {
+        flowCarryOver.carryInto(maps);
         engine.attach(maps::map);
         LOG.info("lb: stage loaded, {} service(s) written to its maps", engine.services().size());
     }
 
     @Override
     public void unloading(StageMaps maps) {
+        flowCarryOver.hold(maps);
         engine.detach();
     }
 

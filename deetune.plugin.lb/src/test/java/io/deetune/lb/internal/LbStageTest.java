@@ -81,4 +81,40 @@ class LbStageTest {
             stage.deactivate();
         }
     }
+
+    @Test
+    void aFlowTableResizeKeepsTheEstablishedFlows() {
+        LbStage stage = new LbStage(config(LbConfig.class, Map.of("forwarding", "pass", "flowTableSize", 4096)));
+        try {
+            stage.putService(LbDataPlaneTest.service("web", LbDataPlaneTest.VIP, 80, io.deetune.lb.Protocol.TCP,
+                    io.deetune.lb.Algorithm.ROUND_ROBIN, LbDataPlaneTest.BACKENDS));
+            Map<Integer, String> bound = new HashMap<>();
+            BpfObject small = BpfObject.open(stage.object(), "lb");
+            stage.configure(small);
+            small.load();
+            stage.loaded(maps(small));
+            for (int port = 1000; port < 1010; port++) {
+                byte[] syn = Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, TCP_SYN, new byte[0]);
+                bound.put(port, Packets.destinationAddress(small.program(stage.program()).testRun(syn).output()).getHostAddress());
+            }
+            // flowTableSize changes: the core unloads the stage and loads it with new, bigger connection tables.
+            stage.apply(config(LbConfig.class, Map.of("forwarding", "pass", "flowTableSize", 8192)));
+            stage.unloading(maps(small));
+            small.close(); // the old object and its maps are gone before the new one loads
+            try (BpfObject big = BpfObject.open(stage.object(), "lb")) {
+                stage.configure(big);
+                big.load();
+                assertEquals(8192, big.map("lb_flows").maxEntries());
+                stage.loaded(maps(big));
+                for (int port = 1000; port < 1010; port++) {
+                    byte[] ack = Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, io.deetune.bpf.testing.Packets.TCP_ACK, new byte[10]);
+                    assertEquals(bound.get(port), Packets.destinationAddress(big.program(stage.program()).testRun(ack).output()).getHostAddress(),
+                            "flow " + port + " kept its backend across the resize");
+                }
+                stage.unloading(maps(big));
+            }
+        } finally {
+            stage.deactivate();
+        }
+    }
 }
