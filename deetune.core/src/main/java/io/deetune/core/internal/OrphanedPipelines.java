@@ -1,6 +1,5 @@
 package io.deetune.core.internal;
 
-import io.deetune.bpf.BpfFs;
 import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.core.api.Hook;
@@ -79,21 +78,7 @@ final class OrphanedPipelines {
                 || !Files.exists(dir.resolve(DISPATCHER_PIN))) {
             return false;
         }
-        for (Path pin : links(dir)) {
-            try (BpfLink link = BpfLink.openPinned(pin)) {
-                link.detach();
-            } catch (RuntimeException e) {
-                LOG.debug("stale link pin {}: {}", pin, e.getMessage());
-            }
-        }
-        try (Stream<Path> pins = Files.list(dir)) {
-            for (Path pin : pins.toList()) {
-                BpfFs.unpin(pin);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + dir, e);
-        }
+        PipelineRuntime.removePins(dir);
         LOG.info("orphaned pipeline '{}' detached and its pins under {} removed", name, dir);
         return true;
     }

@@ -134,9 +134,7 @@ public final class PipelineEngine implements AutoCloseable {
         return call(() -> {
             List<PipelineInfo> all = new ArrayList<>(pipelines.values().stream().map(PipelineRuntime::info).toList());
             all.addAll(failed.values());
-            Set<String> known = new HashSet<>(pipelines.keySet());
-            known.addAll(failed.keySet());
-            all.addAll(OrphanedPipelines.find(root, known));
+            all.addAll(OrphanedPipelines.find(root, known()));
             all.sort(Comparator.comparing(PipelineInfo::name));
             return List.copyOf(all);
         });
@@ -145,7 +143,14 @@ public final class PipelineEngine implements AutoCloseable {
     public Optional<PipelineInfo> get(String name) {
         return call(() -> Optional.ofNullable(pipelines.get(name)).map(PipelineRuntime::info)
                 .or(() -> Optional.ofNullable(failed.get(name)))
-                .or(() -> OrphanedPipelines.find(root, Set.of()).stream().filter(p -> p.name().equals(name)).findFirst()));
+                .or(() -> OrphanedPipelines.find(root, known()).stream().filter(p -> p.name().equals(name)).findFirst()));
+    }
+
+    /** The pipelines a configuration asks for, open or failed: every other pinned pipeline is orphaned. */
+    private Set<String> known() {
+        Set<String> known = new HashSet<>(pipelines.keySet());
+        known.addAll(failed.keySet());
+        return known;
     }
 
     /**
@@ -153,7 +158,7 @@ public final class PipelineEngine implements AutoCloseable {
      * {@link OrphanedPipelines}); false if {@code name} is not such a pipeline.
      */
     boolean removeOrphan(String name) {
-        return call(() -> !pipelines.containsKey(name) && !failed.containsKey(name) && OrphanedPipelines.remove(root, name));
+        return call(() -> !known().contains(name) && OrphanedPipelines.remove(root, name));
     }
 
     private static PipelineInfo failedInfo(PipelineSpec spec, RuntimeException e) {

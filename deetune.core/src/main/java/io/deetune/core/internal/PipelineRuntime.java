@@ -650,6 +650,14 @@ final class PipelineRuntime implements AutoCloseable {
     }
 
     private void teardownPins() {
+        removePins(dir);
+    }
+
+    /**
+     * Takes a pipeline folder out of the kernel: detaches every attachment pinned there, unpins everything (the kernel
+     * frees what nothing else holds) and removes the folder. Also used for orphaned pipelines, which no runtime holds.
+     */
+    static void removePins(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
         }
