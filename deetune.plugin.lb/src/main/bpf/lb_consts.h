@@ -16,6 +16,13 @@
 #define LB_LEAST_CONN_MAX 64
 /* Default capacity of the connection table (LRU); Java may resize it before load. */
 #define LB_MAX_FLOWS 262144
+/*
+ * Default capacity of the half-open table (TCP flows that have seen only the client's SYN); Java may resize it. A SYN
+ * flood churns this table only, never the connection table of established flows.
+ */
+#define LB_MAX_HALF_OPEN 65536
+/* Default half-open timeout (lb_settings may set another): a SYN nobody completes holds its entry and port this long. */
+#define LB_HALF_OPEN_TIMEOUT_NS 5000000000ULL
 /* last_seen is refreshed at most once per this many ns: a write per packet would bounce the cache line. */
 #define LB_TOUCH_NS 1000000000ULL
 
@@ -41,11 +48,22 @@ enum lb_algorithm {
 /* struct lb_backend.flags */
 #define LB_BACKEND_UP 0x1
 
-/* struct lb_flow.flags: TCP teardown seen per direction; CLOSED once both FINs or a RST went through. */
+/*
+ * struct lb_flow.flags: TCP teardown seen per direction; CLOSED once both FINs or a RST went through. Both directions'
+ * CPUs change them: only with atomic OR (lb_flow_flags_or), never by a plain store.
+ */
 #define LB_FLOW_FIN_CLIENT 0x1
 #define LB_FLOW_FIN_BACKEND 0x2
 #define LB_FLOW_RST 0x4
 #define LB_FLOW_CLOSED 0x8
+/* Half-open flows: the backend has answered the SYN; the client's next packet (its ACK) establishes the flow. */
+#define LB_FLOW_ANSWERED 0x10
+
+/* TCP header flags the stage looks at. */
+#define LB_TCP_FIN 0x01
+#define LB_TCP_SYN 0x02
+#define LB_TCP_RST 0x04
+#define LB_TCP_ACK 0x10
 
 /* Address families as the structs store them (not AF_*: Java reads them). */
 #define LB_FAMILY_IPV4 4

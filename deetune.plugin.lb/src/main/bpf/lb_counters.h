@@ -12,7 +12,21 @@
 enum lb_counter {
 	/* IPv6 whose routing header still has segments left: its destination is a hop, not the end; not balanced */
 	LB_COUNTER_IPV6_ROUTED = 0,
-	LB_COUNTER_MAX = 8,
+	/* TCP flows opened by a SYN into the half-open table */
+	LB_COUNTER_HALF_OPEN = 1,
+	/* half-open flows established: the backend answered and the client acknowledged */
+	LB_COUNTER_ESTABLISHED = 2,
+	/* packets of a half-open flow past the half-open timeout: the flow counts as gone */
+	LB_COUNTER_HALF_OPEN_EXPIRED = 3,
+	/* new flows dropped: every probed SNAT port towards the backend is held by a live flow */
+	LB_COUNTER_SNAT_EXHAUSTED = 4,
+	/* new flows dropped: another live flow (of another service) holds the same backend-side tuple */
+	LB_COUNTER_TUPLE_HELD = 5,
+	/* replies dropped: their client flow is gone (evicted or bound elsewhere), so no rewrite is right */
+	LB_COUNTER_REPLY_ORPHANED = 6,
+	/* new flows dropped: the connection tables refused the entry */
+	LB_COUNTER_BIND_FAILED = 7,
+	LB_COUNTER_MAX = 16,
 };
 
 struct {

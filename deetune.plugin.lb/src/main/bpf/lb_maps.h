@@ -52,7 +52,11 @@ struct {
 	__type(value, __s64);
 } lb_backend_flows SEC(".maps");
 
-/* Connection table: client flow -> backend. LRU, so a full table evicts the coldest flows, not new ones. */
+/*
+ * Connection table: client flow -> backend, for established TCP flows and for UDP. LRU, so a full table evicts the
+ * coldest flows, not new ones. Each entry has its return entry in lb_replies; either one alone is stale: the
+ * data path checks the other side at least once per LB_TOUCH_NS of a flow's traffic (lb_flow_table.h).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LB_MAX_FLOWS);
@@ -60,13 +64,41 @@ struct {
 	__type(value, struct lb_flow);
 } lb_flows SEC(".maps");
 
-/* Return path: backend -> client flow, to rewrite replies back to the VIP. */
+/* Return path of lb_flows: backend -> client flow, to rewrite replies back to the VIP. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LB_MAX_FLOWS);
 	__type(key, struct lb_flow_key);
 	__type(value, struct lb_reply);
 } lb_replies SEC(".maps");
+
+/*
+ * Half-open TCP flows (the client's SYN seen, the handshake not completed) and their return entries: a SYN binds
+ * here, and the flow moves to lb_flows and lb_replies once the backend has answered and the client acknowledged.
+ * Separate LRU tables, so spoofed SYNs evict each other, never an established flow; an entry older than the
+ * half-open timeout counts as absent.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LB_MAX_HALF_OPEN);
+	__type(key, struct lb_flow_key);
+	__type(value, struct lb_flow);
+} lb_half_open SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LB_MAX_HALF_OPEN);
+	__type(key, struct lb_flow_key);
+	__type(value, struct lb_reply);
+} lb_half_open_replies SEC(".maps");
+
+/* Settings Java changes at run time; one entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lb_settings);
+} lb_settings SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -46,11 +46,6 @@ struct lb_packet {
 #error "the entry program defines LB_CTX, its context type, before including the stage"
 #endif
 
-#define LB_TCP_FIN 0x01
-#define LB_TCP_SYN 0x02
-#define LB_TCP_RST 0x04
-#define LB_TCP_ACK 0x10
-
 /* Parses the L4 header of a TCP or UDP packet; -1 for anything else or a truncated header. */
 static __always_inline int lb_parse_l4(struct deetune_cursor *c, __u8 proto, struct lb_packet *pkt)
 {

@@ -35,7 +35,10 @@ struct lb_backend {
 	__u32 weight;		/* 0: draining, takes no new flow */
 };
 
-/* A flow as seen on the wire; key of lb_flows (client -> VIP) and of lb_replies (backend -> client). */
+/*
+ * A flow as seen on the wire; key of lb_flows and lb_half_open (client -> VIP) and of lb_replies and
+ * lb_half_open_replies (backend -> client).
+ */
 struct lb_flow_key {
 	__be32 src[4];
 	__be32 dst[4];
@@ -46,7 +49,7 @@ struct lb_flow_key {
 	__u8 pad[2];
 };
 
-/* Value of lb_flows: the backend a client flow is bound to. */
+/* Value of lb_flows and lb_half_open: the backend a client flow is bound to. */
 struct lb_flow {
 	__u64 created_ns;	/* bpf_ktime_get_ns() */
 	__u64 last_seen_ns;	/* client side; refreshed at most every LB_TOUCH_NS */
@@ -68,6 +71,11 @@ struct lb_reply {
 	__be16 client_port;
 	__u32 backend_id;
 	__u64 last_seen_ns;	/* backend side; refreshed at most every LB_TOUCH_NS */
+};
+
+/* The single value of lb_settings: settings Java changes without loading the stage again. */
+struct lb_settings {
+	__u64 half_open_timeout_ns;	/* 0: LB_HALF_OPEN_TIMEOUT_NS */
 };
 
 /* Per-CPU counters of a service or a backend (both directions). */

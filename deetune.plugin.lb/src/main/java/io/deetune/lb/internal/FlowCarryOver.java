@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 final class FlowCarryOver implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowCarryOver.class);
-    /** The tables whose size is flowTableSize (see {@link LbStage#configure}). */
-    static final List<String> TABLES = List.of("lb_flows", "lb_replies");
+    /** The tables whose sizes are flowTableSize and halfOpenTableSize (see {@link LbStage#configure}). */
+    static final List<String> TABLES = List.of("lb_flows", "lb_replies", "lb_half_open", "lb_half_open_replies");
 
     private final Map<String, BpfMap> held = new HashMap<>();
 

@@ -22,6 +22,15 @@ public @interface LbConfig {
     @AttributeDefinition(name = "Connection table size", description = "Flows the LRU connection table holds; applies when the stage is next loaded.")
     int flowTableSize() default 262144;
 
+    @AttributeDefinition(name = "Half-open table size",
+            description = "TCP flows whose handshake is under way (SYN seen, not yet acknowledged) the LRU half-open table"
+                    + " holds; a SYN flood churns this table, never the connection table. Applies when the stage is next loaded.")
+    int halfOpenTableSize() default 65536;
+
+    @AttributeDefinition(name = "Half-open timeout (s)",
+            description = "How long a SYN nobody completes holds its half-open entry (and its SNAT port); applies at once.")
+    int halfOpenTimeoutSeconds() default 5;
+
     @AttributeDefinition(name = "Hook",
             description = "Where the stage runs: xdp (default; the earliest point on a real NIC) or tc-ingress (cheaper"
                     + " where XDP gets an skb the kernel already built: veth, generic XDP). It joins the pipelines of that"

@@ -56,6 +56,7 @@ public final class LbEngine implements LoadBalancer {
     private final Map<Integer, BackendEntry> orphanBackends = new HashMap<>();
     private long orphanDeadlineNanos;
     private final Duration orphanGrace;
+    private Duration halfOpenTimeout = Duration.ofSeconds(5);
 
     public LbEngine(HealthListener healthListener) {
         this(healthListener, Duration.ofMinutes(1));
@@ -74,6 +75,7 @@ public final class LbEngine implements LoadBalancer {
      */
     public synchronized void attach(Function<String, BpfMap> mapsByName) {
         maps = new LbMaps(mapsByName);
+        writeSettings();
         orphanServices.clear();
         orphanBackends.clear();
         maps.services.entries().forEach((vip, entry) -> orphanServices.put(vip, entry.id()));
@@ -96,7 +98,7 @@ public final class LbEngine implements LoadBalancer {
         unhealthy.clear();
         services.clear();
         for (Installed old : configured) {
-            Installed adopted = assignIds(old.spec(), null);
+            Installed adopted = assignIds(old.spec(), null, old);
             adopted.backendIds().forEach((endpoint, id) -> {
                 if (down.contains(old.spec().name() + " " + endpoint)) {
                     unhealthy.add(id);
@@ -111,13 +113,22 @@ public final class LbEngine implements LoadBalancer {
         }
     }
 
+    private Installed assignIds(VirtualService service, Installed previous) {
+        return assignIds(service, previous, null);
+    }
+
     /**
      * Kernel ids for a service: the previous installation's, else those its VIP and backends had in adopted maps,
-     * else free ones. Marks the chosen backend ids used.
+     * else those it had before the maps were attached (remembered: connection tables carried into new maps name
+     * them), else free ones. Marks the chosen backend ids used.
      */
-    private Installed assignIds(VirtualService service, Installed previous) {
+    private Installed assignIds(VirtualService service, Installed previous, Installed remembered) {
         VipKey vip = new VipKey(service.vip(), service.port(), service.protocol().number());
-        Integer adopted = previous != null ? Integer.valueOf(previous.id()) : orphanServices.remove(vip);
+        Integer claimed = previous != null ? Integer.valueOf(previous.id()) : orphanServices.remove(vip);
+        if (claimed == null && remembered != null && !orphanServices.containsValue(remembered.id())) {
+            claimed = remembered.id();
+        }
+        Integer adopted = claimed;
         int id = adopted != null && services.values().stream().noneMatch(s -> s.id() == adopted && s != previous)
                 ? adopted : freeServiceId(service);
         Map<String, Integer> ids = new LinkedHashMap<>();
@@ -125,6 +136,10 @@ public final class LbEngine implements LoadBalancer {
             Integer existing = previous == null ? null : previous.backendIds().get(backend.endpoint());
             if (existing == null) {
                 existing = claimOrphanBackend(backend);
+            }
+            if (existing == null && remembered != null) {
+                Integer before = remembered.backendIds().get(backend.endpoint());
+                existing = before != null && !usedBackendIds.get(before) ? before : null;
             }
             if (existing == null) {
                 existing = allocateBackendId(service);
@@ -145,6 +160,22 @@ public final class LbEngine implements LoadBalancer {
             }
         }
         return null;
+    }
+
+    /** How long a SYN nobody completes holds its half-open entry; the data path reads it from lb_settings. */
+    public synchronized void setHalfOpenTimeout(Duration timeout) {
+        halfOpenTimeout = timeout;
+        writeSettings();
+    }
+
+    public synchronized Duration halfOpenTimeout() {
+        return halfOpenTimeout;
+    }
+
+    private void writeSettings() {
+        if (maps != null) {
+            maps.settings.put(0, halfOpenTimeout.toNanos());
+        }
     }
 
     /** The stage is being unloaded: stop writing (the pinned maps keep the data path as it is). */
@@ -441,22 +472,29 @@ public final class LbEngine implements LoadBalancer {
             }
         }
         long now = System.nanoTime();
-        for (Map.Entry<FlowKey, FlowEntry> e : maps.flows.entries().entrySet()) {
+        listFlows(maps.flows.entries(), false, service, servicesById, backendsById, now, result);
+        listFlows(maps.halfOpen.entries(), true, service, servicesById, backendsById, now, result);
+        return result;
+    }
+
+    private void listFlows(Map<FlowKey, FlowEntry> table, boolean halfOpen, String service, Map<Integer, VirtualService> servicesById,
+                           Map<Integer, Backend> backendsById, long now, List<Flow> result) {
+        for (Map.Entry<FlowKey, FlowEntry> e : table.entrySet()) {
             FlowKey key = e.getKey();
             FlowEntry flow = e.getValue();
             VirtualService owner = servicesById.get(flow.serviceId());
             Backend backend = backendsById.get(flow.backendId());
-            if (owner == null || backend == null || (service != null && !service.equals(owner.name()))) {
+            if (owner == null || backend == null || (service != null && !service.equals(owner.name()))
+                    || (halfOpen && now - flow.createdNanos() > halfOpenTimeout.toNanos())) {
                 continue;
             }
-            String name = owner.name();
-            long lastSeen = Math.max(flow.lastSeenNanos(), replyLastSeen(replyKey(key, flow, backend, owner)));
-            result.add(new Flow(name, key.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
+            long lastSeen = halfOpen ? flow.lastSeenNanos()
+                    : Math.max(flow.lastSeenNanos(), replyLastSeen(replyKey(key, flow, backend, owner)));
+            result.add(new Flow(owner.name(), key.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
                     key.source(), key.sourcePort(), key.destination(), key.destinationPort(), backend.address(),
-                    backend.port(), flow.state(), Duration.ofNanos(now - flow.createdNanos()).toMillis(),
+                    backend.port(), halfOpen ? "half-open" : flow.state(), Duration.ofNanos(now - flow.createdNanos()).toMillis(),
                     Duration.ofNanos(Math.max(0, now - lastSeen)).toMillis()));
         }
-        return result;
     }
 
     /** Pinned state whose configuration did not come back within the grace period leaves the data path. */
@@ -536,7 +574,38 @@ public final class LbEngine implements LoadBalancer {
                 live.merge(flow.backendId(), 1L, Long::sum);
             }
         }
+        expired += sweepHalfOpen(now, tcpIdle, servicesById, backendsById, live);
         live.forEach(maps.backendFlows::put);
+        return expired;
+    }
+
+    /**
+     * Expires half-open flows past the half-open timeout (or idle longer than tcpIdle, if shorter) with their return
+     * entries, and counts the others as their backends' live flows (the data path counts them from their SYN).
+     */
+    private int sweepHalfOpen(long now, Duration tcpIdle, Map<Integer, VirtualService> servicesById,
+                              Map<Integer, Backend> backendsById, Map<Integer, Long> live) {
+        long limit = Math.min(halfOpenTimeout.toNanos(), tcpIdle.toNanos());
+        int expired = 0;
+        for (Map.Entry<FlowKey, FlowEntry> e : maps.halfOpen.entries().entrySet()) {
+            FlowKey key = e.getKey();
+            FlowEntry flow = e.getValue();
+            Backend backend = backendsById.get(flow.backendId());
+            VirtualService owner = servicesById.get(flow.serviceId());
+            boolean known = backend != null && owner != null;
+            if (now - flow.createdNanos() <= limit && (known || awaitsItsConfiguration(flow, now))) {
+                if (known) {
+                    live.merge(flow.backendId(), 1L, Long::sum);
+                }
+                continue;
+            }
+            maps.halfOpen.remove(key);
+            if (known) {
+                FlowKey reply = replyKey(key, flow, backend, owner);
+                maps.halfOpenReplies(Wire.family(reply.source())).remove(reply);
+            }
+            expired++;
+        }
         return expired;
     }
 }

@@ -15,6 +15,10 @@ final class LbMaps {
     final TypedMap<Integer, Long> backendFlows;
     final TypedMap<FlowKey, FlowEntry> flows;
     final BpfMap replies;
+    final TypedMap<FlowKey, FlowEntry> halfOpen;
+    final BpfMap halfOpenReplies;
+    /** lb_settings: one {@code struct lb_settings}, whose only field is the half-open timeout in ns. */
+    final TypedMap<Integer, Long> settings;
     final TypedMap<Integer, Stats> serviceStats;
     final TypedMap<Integer, Stats> backendStats;
     final TypedMap<Integer, Long> counters;
@@ -27,6 +31,9 @@ final class LbMaps {
         backendFlows = byName.apply("lb_backend_flows").typed(Codec.U32, Codec.U64);
         flows = byName.apply("lb_flows").typed(FlowKey.CODEC, FlowEntry.CODEC);
         replies = byName.apply("lb_replies");
+        halfOpen = byName.apply("lb_half_open").typed(FlowKey.CODEC, FlowEntry.CODEC);
+        halfOpenReplies = byName.apply("lb_half_open_replies");
+        settings = byName.apply("lb_settings").typed(Codec.U32, Codec.U64);
         serviceStats = byName.apply("lb_service_stats").typed(Codec.U32, Stats.CODEC);
         backendStats = byName.apply("lb_backend_stats").typed(Codec.U32, Stats.CODEC);
         counters = byName.apply("lb_counters").typed(Codec.U32, Codec.U64);
@@ -34,5 +41,9 @@ final class LbMaps {
 
     TypedMap<FlowKey, ReplyEntry> replies(int family) {
         return replies.typed(FlowKey.CODEC, family == Wire.FAMILY_IPV4 ? ReplyEntry.IPV4 : ReplyEntry.IPV6);
+    }
+
+    TypedMap<FlowKey, ReplyEntry> halfOpenReplies(int family) {
+        return halfOpenReplies.typed(FlowKey.CODEC, family == Wire.FAMILY_IPV4 ? ReplyEntry.IPV4 : ReplyEntry.IPV6);
     }
 }

@@ -81,9 +81,10 @@ public final class LbStage implements Stage, LoadBalancer {
         }
         long every = Math.max(1, newConfig.sweepIntervalSeconds());
         sweep = sweeper.scheduleWithFixedDelay(this::sweep, every, every, TimeUnit.SECONDS);
-        if (old != null && (!old.forwarding().equals(newConfig.forwarding()) || old.flowTableSize() != newConfig.flowTableSize())) {
-            LOG.info("lb: forwarding '{}' and connection table size {}: the core loads the stage again with them",
-                    newConfig.forwarding(), newConfig.flowTableSize());
+        engine.setHalfOpenTimeout(Duration.ofSeconds(Math.max(1, newConfig.halfOpenTimeoutSeconds())));
+        if (old != null && !definition(old).equals(definition(newConfig))) {
+            LOG.info("lb: forwarding '{}', connection table size {}, half-open table size {}: the core loads the stage again with them",
+                    newConfig.forwarding(), newConfig.flowTableSize(), newConfig.halfOpenTableSize());
         }
     }
 
@@ -166,16 +167,22 @@ public final class LbStage implements Stage, LoadBalancer {
         object.setConstant("lb_fib_redirect", new byte[] {(byte) (redirect ? 1 : 0)});
         object.setMaxEntries("lb_flows", c.flowTableSize());
         object.setMaxEntries("lb_replies", c.flowTableSize());
+        object.setMaxEntries("lb_half_open", c.halfOpenTableSize());
+        object.setMaxEntries("lb_half_open_replies", c.halfOpenTableSize());
     }
 
     /**
-     * What {@link #configure} builds the program from: forwarding by redirect or by pass, and the connection table
-     * size. Only a change of these loads the stage again; every other setting applies through the maps.
+     * What {@link #configure} builds the program from: forwarding by redirect or by pass, and the sizes of the
+     * connection and half-open tables. Only a change of these loads the stage again; every other setting applies
+     * through the maps.
      */
     @Override
     public Object definition() {
-        LbConfig c = config;
-        return List.of(!"pass".equalsIgnoreCase(c.forwarding()), c.flowTableSize());
+        return definition(config);
+    }
+
+    private static Object definition(LbConfig c) {
+        return List.of(!"pass".equalsIgnoreCase(c.forwarding()), c.flowTableSize(), c.halfOpenTableSize());
     }
 
     @Override

@@ -42,7 +42,7 @@ class LbAdoptionTest {
     private BpfObject loadPinned() {
         BpfObject object = LbObjects.open();
         for (String map : List.of("lb_services", "lb_backends", "lb_rings", "lb_turns", "lb_backend_flows", "lb_flows",
-                "lb_replies", "lb_service_stats", "lb_backend_stats")) {
+                "lb_replies", "lb_half_open", "lb_half_open_replies", "lb_settings", "lb_service_stats", "lb_backend_stats")) {
             object.setPinPath(map, pins.resolve(map));
         }
         object.setConstant("lb_fib_redirect", new byte[] {0});
@@ -52,6 +52,11 @@ class LbAdoptionTest {
     private static String destination(BpfObject object, byte[] frame) {
         TestRunResult result = object.program("lb_xdp").testRun(frame);
         return Packets.destinationAddress(result.output()).getHostAddress();
+    }
+
+    /** Opens the connection of syn (three-way handshake) and returns the backend it is bound to. */
+    private static String established(BpfObject object, byte[] syn) {
+        return Packets.destinationAddress(Handshake.open(object.program("lb_xdp")::testRun, syn)).getHostAddress();
     }
 
     @Test
@@ -65,7 +70,7 @@ class LbAdoptionTest {
             engine.putService(web);
             engine.putService(dns);
             for (int port = 1000; port < 1030; port++) {
-                bound.put(port, destination(first, Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, TCP_SYN, new byte[0])));
+                bound.put(port, established(first, Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, TCP_SYN, new byte[0])));
             }
         }
         // A new JVM: configurations arrive in another order, one only after the stage loaded.
@@ -97,7 +102,7 @@ class LbAdoptionTest {
             engine.attach(first::map);
             engine.putService(web);
             for (int port = 1000; port < 1010; port++) {
-                bound.put(port, destination(first, Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, TCP_SYN, new byte[0])));
+                bound.put(port, established(first, Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, TCP_SYN, new byte[0])));
             }
         }
         try (BpfObject second = loadPinned()) {

@@ -98,12 +98,13 @@ class LbDataPlaneTest {
         return program.testRun(frame);
     }
 
-    /** Sends a new TCP flow's SYN and returns the backend address it was sent to (checking the rewrite). */
+    /**
+     * Opens a TCP connection to the VIP (SYN, the backend's SYN-ACK, ACK) and returns the backend address its SYN was
+     * sent to (checking the rewrite).
+     */
     private String connect(String client, int clientPort) {
         byte[] syn = Packets.tcp(client, clientPort, VIP, 80, TCP_SYN, new byte[0]);
-        TestRunResult result = run(syn);
-        assertEquals(passed(), result.retval());
-        byte[] out = result.output();
+        byte[] out = Handshake.open(this::run, syn);
         assertTrue(Packets.ipv4ChecksumOk(out) && Packets.l4ChecksumOk(out), "checksums after rewrite");
         assertEquals(8080, Packets.destinationPort(out));
         assertEquals(ip(client), Packets.sourceAddress(out));
@@ -230,7 +231,7 @@ class LbDataPlaneTest {
                 plain.backends(), plain.healthCheck(), ip("10.2.0.1")));
         Map<Integer, Integer> clientPortBySnatPort = new HashMap<>();
         for (int port = 20000; port < 21000; port++) {
-            byte[] out = run(Packets.tcp(CLIENT, port, VIP, 80, TCP_SYN, new byte[0])).output();
+            byte[] out = Handshake.open(this::run, Packets.tcp(CLIENT, port, VIP, 80, TCP_SYN, new byte[0]));
             assertEquals(ip("10.1.0.1"), Packets.destinationAddress(out));
             assertEquals(ip("10.2.0.1"), Packets.sourceAddress(out), "the backend sees the LB's address");
             int snatPort = Packets.sourcePort(out);
@@ -413,7 +414,7 @@ class LbDataPlaneTest {
         ServiceStatus status = engine.status().getFirst();
         assertEquals(300, status.newFlows());
         assertEquals(300, status.activeFlows());
-        assertEquals(300 + 43, status.packets());
+        assertEquals(2 * 300 + 43, status.packets(), "each connection's SYN and ACK, and the 43 data packets");
         assertEquals(300, engine.flows("web").size());
     }
 

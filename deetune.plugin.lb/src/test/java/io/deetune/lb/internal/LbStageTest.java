@@ -95,7 +95,7 @@ class LbStageTest {
             stage.loaded(maps(small));
             for (int port = 1000; port < 1010; port++) {
                 byte[] syn = Packets.tcp(LbDataPlaneTest.CLIENT, port, LbDataPlaneTest.VIP, 80, TCP_SYN, new byte[0]);
-                bound.put(port, Packets.destinationAddress(small.program(stage.program()).testRun(syn).output()).getHostAddress());
+                bound.put(port, Packets.destinationAddress(Handshake.open(small.program(stage.program())::testRun, syn)).getHostAddress());
             }
             // flowTableSize changes: the core unloads the stage and loads it with new, bigger connection tables.
             stage.apply(config(LbConfig.class, Map.of("forwarding", "pass", "flowTableSize", 8192)));
