@@ -204,6 +204,13 @@ LB_GLOBAL int lb_bind(const struct lb_flow_key *client, const struct lb_service 
 	flow.snat_port = snat_port;
 	lb_reply_of(client, backend_id, now, &reply);
 	if (binding & LB_BIND_HALF_OPEN) {
+		/*
+		 * Nothing of the established tables may answer for this flow any more: a closed flow of the same client
+		 * port, and the return entry of the tuple, which lb_reply_tuple found free (this flow's, or stale).
+		 * Otherwise the backend's SYN-ACK would be rewritten through the old entry and never mark this one.
+		 */
+		bpf_map_delete_elem(&lb_flows, client);
+		bpf_map_delete_elem(&lb_replies, &back);
 		if (bpf_map_update_elem(&lb_half_open_replies, &back, &reply, BPF_ANY) < 0 ||
 		    bpf_map_update_elem(&lb_half_open, client, &flow, BPF_ANY) < 0)
 			return -LB_COUNTER_BIND_FAILED;
