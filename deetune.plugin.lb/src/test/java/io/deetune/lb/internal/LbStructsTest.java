@@ -1,6 +1,7 @@
 package io.deetune.lb.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.Btf;
@@ -31,6 +32,25 @@ class LbStructsTest {
                     Map.of("created_ns", 0, "last_seen_ns", 8, "backend_id", 16, "service_id", 20, "flags", 24, "snat_port", 28));
             assertLayout(btf, "lb_reply", ReplyEntry.IPV4.size(), Map.of("vip", 0, "client", 16, "vip_port", 32, "client_port", 34, "backend_id", 36, "last_seen_ns", 40));
             assertLayout(btf, "lb_stats", Stats.CODEC.size(), Map.of("packets", 0, "bytes", 8, "new_flows", 16));
+        }
+    }
+
+    /**
+     * struct lb_flow.flags is changed by the CPUs of both directions of a flow: only by atomic OR (BPF_STX | BPF_ATOMIC
+     * | BPF_W with imm BPF_OR | BPF_FETCH, at offset 24), never by a read-modify-write that could lose a FIN.
+     */
+    @Test
+    void flowFlagsChangeByAtomicOr() {
+        for (io.deetune.core.api.Hook hook : List.of(io.deetune.core.api.Hook.XDP, io.deetune.core.api.Hook.TC_INGRESS)) {
+            byte[] elf = io.deetune.core.api.Stage.bundleResource(LbStage.class, LbStage.objectPath(hook));
+            int atomicOrs = 0;
+            for (int i = 0; i + 8 <= elf.length; i++) {
+                if ((elf[i] & 0xff) == 0xc3 && elf[i + 2] == 24 && elf[i + 3] == 0
+                        && (elf[i + 4] & 0xff) == 0x41 && elf[i + 5] == 0 && elf[i + 6] == 0 && elf[i + 7] == 0) {
+                    atomicOrs++;
+                }
+            }
+            assertTrue(atomicOrs >= 3, LbStage.objectPath(hook) + ": " + atomicOrs + " atomic ORs of a flow's flags");
         }
     }
 
