@@ -83,6 +83,17 @@ public final class MapBatch {
         };
     }
 
+    /** The values of every entry, in order; not for per-CPU maps. */
+    public List<byte[]> values() {
+        if (perCpu) {
+            throw new IllegalArgumentException("map '" + map + "' is per-CPU: use perCpuValues");
+        }
+        return new AbstractList<>() {
+            @Override public byte[] get(int i) { return value(i); }
+            @Override public int size() { return size; }
+        };
+    }
+
     private void checkIndex(int i) {
         if (i < 0 || i >= size) {
             throw new IndexOutOfBoundsException("entry " + i + " of a batch of " + size + " from map '" + map + "'");

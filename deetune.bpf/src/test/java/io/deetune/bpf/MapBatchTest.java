@@ -235,6 +235,7 @@ class MapBatchTest {
             map.lookupBatches(8, batch -> {
                 assertThrows(IndexOutOfBoundsException.class, () -> batch.key(batch.size()));
                 assertArrayEquals(batch.key(0), batch.keys().getFirst());
+                assertArrayEquals(batch.value(0), batch.values().getFirst());
             });
         }
     }
