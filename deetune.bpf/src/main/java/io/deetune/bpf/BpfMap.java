@@ -11,8 +11,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A kernel BPF map, reached through its file descriptor: from a loaded {@link BpfObject} (the object owns the
@@ -32,7 +34,11 @@ public final class BpfMap implements AutoCloseable {
     /** {@code BPF_F_NO_PREALLOC}, for hash maps and required by LPM tries. */
     public static final int F_NO_PREALLOC = 1;
 
+    /** How many entries one batch call reads at most, unless the caller says otherwise. */
+    public static final int BATCH_CHUNK = 4096;
+
     private static final int ENOENT = 2;
+    private static final int ENOSPC = 28;
     private static final int MAP_INFO_SIZE = 88;
 
     private final Descriptor descriptor;
@@ -261,6 +267,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Values are written {@code copies} times, {@code stride} bytes apart (per-CPU maps: once per possible CPU). */
     private int updateBatch(List<byte[]> keys, List<byte[]> values, long flags, int copies, int stride) {
+        fd(); // a closed map fails even for nothing to write
         if (keys.size() != values.size()) {
             throw new IllegalArgumentException("map '" + name() + "': " + keys.size() + " keys but " + values.size() + " values");
         }
@@ -281,14 +288,10 @@ public final class BpfMap implements AutoCloseable {
                 }
             }
             MemorySegment count = arena.allocateFrom(JAVA_INT, n);
-            MemorySegment opts = arena.allocate(24, 8); // struct bpf_map_batch_opts
-            opts.set(ValueLayout.JAVA_LONG, 0, 24);
-            opts.set(ValueLayout.JAVA_LONG, 8, flags);
+            MemorySegment opts = batchOpts(arena, flags);
             Native.Outcome outcome = Native.call(Libbpf.MAP_UPDATE_BATCH, fd(), keyBuffer, valueBuffer, count, opts);
             if (outcome.asInt() < 0) {
-                int errno = outcome.errno();
-                boolean unsupported = errno == 22 /* EINVAL */ || errno == 95 /* EOPNOTSUPP */ || errno == 524 /* ENOTSUPP */;
-                if (!unsupported || count.get(JAVA_INT, 0) != 0) {
+                if (!unsupported(outcome.errno()) || !nothingDone(count.get(JAVA_INT, 0), n)) {
                     throw outcome.error("batch update of map '" + name() + "' (" + n + " entries)", outcome.asInt());
                 }
                 for (int i = 0; i < n; i++) {
@@ -297,6 +300,183 @@ public final class BpfMap implements AutoCloseable {
             }
             return n;
         }
+    }
+
+    /**
+     * Reads every entry, {@code chunk} entries at most per {@code BPF_MAP_LOOKUP_BATCH} call, and hands each chunk
+     * to {@code action} before the next is read (so the action may delete what it was given). Hash maps (also LRU
+     * and per-CPU ones) are walked bucket by bucket: entries deleted meanwhile do not disturb the walk, entries added
+     * meanwhile may or may not be seen. A bucket larger than the chunk is read with a larger one. Map types whose
+     * kernel code has no batch lookup (e.g. LPM tries) are read key by key instead, in chunks all the same.
+     */
+    public void lookupBatches(int chunk, Consumer<MapBatch> action) {
+        walkBatches(chunk, action, false);
+    }
+
+    /**
+     * Takes every entry out of the map, {@code chunk} at most per {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH} call: each
+     * chunk is deleted from the map by the call that reads it, and then handed to {@code action}. For hash maps
+     * (also LRU and per-CPU ones); other types fail with the kernel's error.
+     */
+    public void lookupAndDeleteBatches(int chunk, Consumer<MapBatch> action) {
+        walkBatches(chunk, action, true);
+    }
+
+    private void walkBatches(int chunk, Consumer<MapBatch> action, boolean delete) {
+        fd();
+        if (chunk < 1) {
+            throw new IllegalArgumentException("map '" + name() + "': a batch holds at least one entry, not " + chunk);
+        }
+        int cpus = type().perCpu() ? possibleCpus() : 1;
+        int cpuStride = type().perCpu() ? perCpuStride() : valueSize();
+        long entryBytes = (long) cpuStride * cpus;
+        Native.Fn fn = delete ? Libbpf.MAP_LOOKUP_AND_DELETE_BATCH : Libbpf.MAP_LOOKUP_BATCH;
+        String what = (delete ? "lookup-and-delete batch of map '" : "lookup batch of map '") + name() + "'";
+        try (Arena arena = Arena.ofConfined()) {
+            // The position of the walk: a bucket index (u32) for hash maps, a key for the generic walk.
+            long tokenBytes = Math.max(keySize(), 8);
+            MemorySegment in = arena.allocate(tokenBytes, 8);
+            MemorySegment out = arena.allocate(tokenBytes, 8);
+            MemorySegment count = arena.allocate(JAVA_INT);
+            MemorySegment opts = batchOpts(arena, 0);
+            int size = chunk;
+            MemorySegment keys = arena.allocate((long) keySize() * size, 8);
+            MemorySegment values = arena.allocate(entryBytes * size, 8);
+            boolean first = true;
+            while (true) {
+                count.set(JAVA_INT, 0, size);
+                Native.Outcome outcome = Native.call(fn, fd(), first ? MemorySegment.NULL : in, out, keys, values, count, opts);
+                int read = count.get(JAVA_INT, 0);
+                boolean end = false;
+                if (outcome.asInt() < 0) {
+                    int errno = outcome.errno();
+                    if (errno == ENOENT) {
+                        end = true; // the walk is through; this last call may still have read entries
+                    } else if (errno == ENOSPC && read == 0) {
+                        // One bucket holds more entries than the chunk: read it again with a larger one.
+                        if (size >= maxEntries()) {
+                            throw outcome.error(what + " (chunk of " + size + " entries)", outcome.asInt());
+                        }
+                        size = (int) Math.min((long) size * 2, maxEntries());
+                        keys = arena.allocate((long) keySize() * size, 8);
+                        values = arena.allocate(entryBytes * size, 8);
+                        MemorySegment.copy(out, 0, in, 0, tokenBytes);
+                        first = false;
+                        continue;
+                    } else if (first && !delete && unsupported(errno)) {
+                        lookupKeyByKey(chunk, cpus, cpuStride, action);
+                        return;
+                    } else {
+                        throw outcome.error(what, outcome.asInt());
+                    }
+                } else if (read == 0) {
+                    end = true;
+                }
+                if (read > 0) {
+                    action.accept(new MapBatch(this, cpus, cpuStride, read,
+                            keys.asSlice(0, (long) keySize() * read).toArray(ValueLayout.JAVA_BYTE),
+                            values.asSlice(0, entryBytes * read).toArray(ValueLayout.JAVA_BYTE)));
+                }
+                if (end) {
+                    return;
+                }
+                MemorySegment.copy(out, 0, in, 0, tokenBytes);
+                first = false;
+            }
+        }
+    }
+
+    /** {@link #lookupBatches} for map types without a batch lookup: the keys first, then one lookup per key. */
+    private void lookupKeyByKey(int chunk, int cpus, int cpuStride, Consumer<MapBatch> action) {
+        long entryBytes = (long) cpuStride * cpus;
+        List<byte[]> all = keys();
+        for (int from = 0; from < all.size(); from += chunk) {
+            List<byte[]> part = all.subList(from, Math.min(all.size(), from + chunk));
+            byte[] keys = new byte[part.size() * keySize()];
+            byte[] values = new byte[(int) (part.size() * entryBytes)];
+            int read = 0;
+            for (byte[] key : part) {
+                Optional<MemorySegment> value = lookupRaw(key, entryBytes);
+                if (value.isPresent()) { // else deleted since the keys were read
+                    System.arraycopy(key, 0, keys, read * keySize(), keySize());
+                    MemorySegment.copy(value.get(), ValueLayout.JAVA_BYTE, 0, values, (int) (read * entryBytes), (int) entryBytes);
+                    read++;
+                }
+            }
+            if (read > 0) {
+                action.accept(new MapBatch(this, cpus, cpuStride, read, Arrays.copyOf(keys, read * keySize()),
+                        Arrays.copyOf(values, (int) (read * entryBytes))));
+            }
+        }
+    }
+
+    /**
+     * Deletes many keys with {@code BPF_MAP_DELETE_BATCH} calls; keys that are not in the map (deleted meanwhile,
+     * e.g. by the data path or an LRU eviction) are skipped. Falls back to one delete per key for map types whose
+     * kernel code has no batch delete. Returns the number of keys deleted.
+     */
+    public int deleteBatch(List<byte[]> keys) {
+        fd();
+        keys.forEach(this::checkKey);
+        int n = keys.size();
+        if (n == 0) {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment keyBuffer = arena.allocate((long) keySize() * n);
+            for (int i = 0; i < n; i++) {
+                MemorySegment.copy(keys.get(i), 0, keyBuffer, ValueLayout.JAVA_BYTE, (long) i * keySize(), keySize());
+            }
+            MemorySegment count = arena.allocate(JAVA_INT);
+            MemorySegment opts = batchOpts(arena, 0);
+            int done = 0;
+            int deleted = 0;
+            while (done < n) {
+                count.set(JAVA_INT, 0, n - done);
+                Native.Outcome outcome = Native.call(Libbpf.MAP_DELETE_BATCH, fd(),
+                        keyBuffer.asSlice((long) done * keySize()), count, opts);
+                int removed = count.get(JAVA_INT, 0);
+                if (outcome.asInt() < 0 && done == 0 && unsupported(outcome.errno()) && nothingDone(removed, n)) {
+                    int one = 0;
+                    for (byte[] key : keys) {
+                        one += delete(key) ? 1 : 0;
+                    }
+                    return one;
+                }
+                deleted += removed;
+                done += removed;
+                if (outcome.asInt() < 0) {
+                    if (outcome.errno() == ENOENT) {
+                        done++; // the call stops at the first absent key: skip it, go on with the rest
+                    } else {
+                        throw outcome.error("batch delete from map '" + name() + "' (" + n + " keys)", outcome.asInt());
+                    }
+                }
+            }
+            return deleted;
+        }
+    }
+
+    /** {@code struct bpf_map_batch_opts} (LIBBPF_OPTS: sz, elem_flags, flags). */
+    private static MemorySegment batchOpts(Arena arena, long elemFlags) {
+        MemorySegment opts = arena.allocate(24, 8);
+        opts.set(ValueLayout.JAVA_LONG, 0, 24);
+        opts.set(ValueLayout.JAVA_LONG, 8, elemFlags);
+        opts.set(ValueLayout.JAVA_LONG, 16, 0);
+        return opts;
+    }
+
+    /**
+     * Whether a failed batch call of {@code asked} entries left them all alone: the kernel reports 0 done, or, when
+     * the map's type has no such command, does not write the count at all (it stays as asked).
+     */
+    private static boolean nothingDone(int count, int asked) {
+        return count == 0 || count == asked;
+    }
+
+    /** The errors of a batch command that the map's type does not implement. */
+    private static boolean unsupported(int errno) {
+        return errno == 22 /* EINVAL */ || errno == 95 /* EOPNOTSUPP */ || errno == 524 /* ENOTSUPP */;
     }
 
     /** Typed access through codecs whose sizes must match the map's key and value sizes. */

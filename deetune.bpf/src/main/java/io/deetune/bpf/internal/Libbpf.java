@@ -68,6 +68,9 @@ public final class Libbpf {
     public static final Fn MAP_DELETE_ELEM = Native.libbpf("bpf_map_delete_elem", fd(JAVA_INT, JAVA_INT, ADDRESS));
     public static final Fn MAP_GET_NEXT_KEY = Native.libbpf("bpf_map_get_next_key", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     public static final Fn MAP_UPDATE_BATCH = Native.libbpf("bpf_map_update_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    public static final Fn MAP_DELETE_BATCH = Native.libbpf("bpf_map_delete_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    public static final Fn MAP_LOOKUP_BATCH = Native.libbpf("bpf_map_lookup_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    public static final Fn MAP_LOOKUP_AND_DELETE_BATCH = Native.libbpf("bpf_map_lookup_and_delete_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     public static final Fn MAP_CREATE = Native.libbpf("bpf_map_create", fd(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     public static final Fn OBJ_PIN = Native.libbpf("bpf_obj_pin", fd(JAVA_INT, JAVA_INT, ADDRESS));
     public static final Fn OBJ_GET = Native.libbpf("bpf_obj_get", fd(JAVA_INT, ADDRESS));

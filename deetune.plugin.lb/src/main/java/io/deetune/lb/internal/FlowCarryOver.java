@@ -2,7 +2,6 @@ package io.deetune.lb.internal;
 
 import io.deetune.bpf.BpfMap;
 import io.deetune.core.api.StageMaps;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,20 +40,18 @@ final class FlowCarryOver implements AutoCloseable {
             if (old == null || old.id() == fresh.id()) {
                 continue;
             }
-            List<byte[]> keys = new ArrayList<>();
-            List<byte[]> values = new ArrayList<>();
-            for (byte[] key : old.keys()) {
-                old.lookup(key).ifPresent(value -> {
-                    keys.add(key);
-                    values.add(value);
-                });
-            }
-            int room = Math.min(keys.size(), fresh.maxEntries());
-            if (room > 0) {
-                fresh.updateBatch(keys.subList(0, room), values.subList(0, room), 0);
-            }
-            carried += room;
-            LOG.info("lb: {} of {} entries of {} carried into its new table ({} entries)", room, keys.size(), name,
+            int[] copied = {0};
+            int[] found = {0};
+            old.lookupBatches(BpfMap.BATCH_CHUNK, batch -> {
+                found[0] += batch.size();
+                int room = Math.min(batch.size(), fresh.maxEntries() - copied[0]);
+                if (room > 0) {
+                    fresh.updateBatch(batch.keys().subList(0, room), batch.values().subList(0, room), 0);
+                    copied[0] += room;
+                }
+            });
+            carried += copied[0];
+            LOG.info("lb: {} of {} entries of {} carried into its new table ({} entries)", copied[0], found[0], name,
                     fresh.maxEntries());
         }
         close();

@@ -57,6 +57,8 @@ public final class LbEngine implements LoadBalancer {
     private long orphanDeadlineNanos;
     private final Duration orphanGrace;
     private Duration halfOpenTimeout = Duration.ofSeconds(5);
+    /** Held by the one sweep that runs at a time (the stage's timer, tests); never while waiting for this engine. */
+    private final Object sweeping = new Object();
 
     public LbEngine(HealthListener healthListener) {
         this(healthListener, Duration.ofMinutes(1));
@@ -457,12 +459,58 @@ public final class LbEngine implements LoadBalancer {
         return result;
     }
 
+    /**
+     * The flows of the connection table (of one service, or of all when {@code service} is null). The table is read
+     * without the engine's lock, like the sweep's walk.
+     */
     @Override
-    public synchronized List<Flow> flows(String service) {
+    public List<Flow> flows(String service) {
         List<Flow> result = new ArrayList<>();
-        if (maps == null) {
-            return result;
+        FlowOwners owners;
+        ConnectionTables tables;
+        synchronized (this) {
+            if (maps == null) {
+                return result;
+            }
+            owners = owners(System.nanoTime());
+            tables = ConnectionTables.open(maps);
         }
+        try (tables) {
+            long now = System.nanoTime();
+            long halfOpenNanos = halfOpenTimeout.toNanos();
+            tables.halfOpen().forEach((key, flow) -> {
+                if (owners.owned(flow) && now - flow.createdNanos() <= halfOpenNanos) {
+                    VirtualService owner = owners.services().get(flow.serviceId());
+                    Backend backend = owners.backends().get(flow.backendId());
+                    if (service == null || service.equals(owner.name())) {
+                        result.add(new Flow(owner.name(), Protocol.TCP, key.source(), key.sourcePort(), key.destination(),
+                                key.destinationPort(), backend.address(), backend.port(), "half-open",
+                                Duration.ofNanos(now - flow.createdNanos()).toMillis(),
+                                Duration.ofNanos(Math.max(0, now - flow.lastSeenNanos())).toMillis()));
+                    }
+                }
+            });
+            tables.flows().forEach((key, flow) -> {
+                if (!owners.owned(flow)) {
+                    return;
+                }
+                VirtualService owner = owners.services().get(flow.serviceId());
+                Backend backend = owners.backends().get(flow.backendId());
+                if (service != null && !service.equals(owner.name())) {
+                    return;
+                }
+                long lastSeen = Math.max(flow.lastSeenNanos(), tables.replyLastSeen(tables.replies(), owners.replyKey(key, flow)));
+                result.add(new Flow(owner.name(), key.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
+                        key.source(), key.sourcePort(), key.destination(), key.destinationPort(), backend.address(),
+                        backend.port(), flow.state(), Duration.ofNanos(now - flow.createdNanos()).toMillis(),
+                        Duration.ofNanos(Math.max(0, now - lastSeen)).toMillis()));
+            });
+        }
+        return result;
+    }
+
+    /** Who the flows belong to now; the grace ids are those of adopted state still in its grace at {@code now}. */
+    private FlowOwners owners(long now) {
         Map<Integer, VirtualService> servicesById = new HashMap<>();
         Map<Integer, Backend> backendsById = new HashMap<>();
         for (Installed installed : services.values()) {
@@ -471,30 +519,9 @@ public final class LbEngine implements LoadBalancer {
                 backendsById.put(installed.backendIds().get(b.endpoint()), b);
             }
         }
-        long now = System.nanoTime();
-        listFlows(maps.flows.entries(), false, service, servicesById, backendsById, now, result);
-        listFlows(maps.halfOpen.entries(), true, service, servicesById, backendsById, now, result);
-        return result;
-    }
-
-    private void listFlows(Map<FlowKey, FlowEntry> table, boolean halfOpen, String service, Map<Integer, VirtualService> servicesById,
-                           Map<Integer, Backend> backendsById, long now, List<Flow> result) {
-        for (Map.Entry<FlowKey, FlowEntry> e : table.entrySet()) {
-            FlowKey key = e.getKey();
-            FlowEntry flow = e.getValue();
-            VirtualService owner = servicesById.get(flow.serviceId());
-            Backend backend = backendsById.get(flow.backendId());
-            if (owner == null || backend == null || (service != null && !service.equals(owner.name()))
-                    || (halfOpen && now - flow.createdNanos() > halfOpenTimeout.toNanos())) {
-                continue;
-            }
-            long lastSeen = halfOpen ? flow.lastSeenNanos()
-                    : Math.max(flow.lastSeenNanos(), replyLastSeen(replyKey(key, flow, backend, owner)));
-            result.add(new Flow(owner.name(), key.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
-                    key.source(), key.sourcePort(), key.destination(), key.destinationPort(), backend.address(),
-                    backend.port(), halfOpen ? "half-open" : flow.state(), Duration.ofNanos(now - flow.createdNanos()).toMillis(),
-                    Duration.ofNanos(Math.max(0, now - lastSeen)).toMillis()));
-        }
+        boolean inGrace = now - orphanDeadlineNanos <= 0;
+        return new FlowOwners(servicesById, backendsById, inGrace ? new HashSet<>(orphanServices.values()) : Set.of(),
+                inGrace ? orphanBackends.keySet() : Set.of());
     }
 
     /** Pinned state whose configuration did not come back within the grace period leaves the data path. */
@@ -510,102 +537,59 @@ public final class LbEngine implements LoadBalancer {
         orphanBackends.clear();
     }
 
-    /** The key of a flow's return entry: the reply as it arrives, backend -> client or backend -> snat:port. */
-    private static FlowKey replyKey(FlowKey client, FlowEntry flow, Backend backend, VirtualService service) {
-        if (flow.snatPort() != 0 && service.snat() != null) {
-            return new FlowKey(backend.address(), service.snat(), backend.port(), flow.snatPort(), client.protocol());
-        }
-        return new FlowKey(backend.address(), client.source(), backend.port(), client.sourcePort(), client.protocol());
-    }
-
-    private long replyLastSeen(FlowKey reply) {
-        return maps.replies(Wire.family(reply.source())).get(reply).map(ReplyEntry::lastSeenNanos).orElse(0L);
-    }
-
-    /** Whether the flow belongs to a pinned service or backend still in its grace period after adoption. */
-    private boolean awaitsItsConfiguration(FlowEntry flow, long now) {
-        return now - orphanDeadlineNanos <= 0
-                && (orphanServices.containsValue(flow.serviceId()) || orphanBackends.containsKey(flow.backendId()));
-    }
-
     /**
      * Expires idle and closed flows (with their return entries) and recounts every backend's live flows from the
      * table, correcting what the data path could not count (flows the LRU evicted, races between CPUs).
+     *
+     * <p>The engine's lock is held only to take a snapshot of who owns the flows ({@link FlowOwners}) and descriptors
+     * of the tables, and at the end to write the counts: the walk itself ({@link FlowSweep}) runs without it, so
+     * commands and health changes go on meanwhile.
      */
-    public synchronized int sweep(Duration tcpIdle, Duration udpIdle, Duration closedLinger) {
-        if (maps == null) {
-            return 0;
-        }
-        long now = System.nanoTime();
-        if (now - orphanDeadlineNanos > 0 && (!orphanServices.isEmpty() || !orphanBackends.isEmpty())) {
-            removeOrphans();
-        }
-        Map<Integer, Backend> backendsById = new HashMap<>();
-        Map<Integer, VirtualService> servicesById = new HashMap<>();
-        Map<Integer, Long> live = new HashMap<>();
-        for (Installed installed : services.values()) {
-            servicesById.put(installed.id(), installed.spec());
-            for (Backend b : installed.spec().backends()) {
-                int id = installed.backendIds().get(b.endpoint());
-                backendsById.put(id, b);
-                live.put(id, 0L);
-            }
-        }
-        int expired = 0;
-        for (Map.Entry<FlowKey, FlowEntry> e : maps.flows.entries().entrySet()) {
-            FlowKey key = e.getKey();
-            FlowEntry flow = e.getValue();
-            Backend backend = backendsById.get(flow.backendId());
-            VirtualService owner = servicesById.get(flow.serviceId());
-            if ((backend == null || owner == null) && awaitsItsConfiguration(flow, now)) {
-                continue; // adopted state whose service's configuration may still return: its flows wait with it
-            }
-            FlowKey reply = backend == null || owner == null ? null : replyKey(key, flow, backend, owner);
-            long lastSeen = reply == null ? flow.lastSeenNanos() : Math.max(flow.lastSeenNanos(), replyLastSeen(reply));
-            Duration idle = Duration.ofNanos(Math.max(0, now - lastSeen));
-            Duration limit = flow.closed() ? closedLinger : key.protocol() == Protocol.TCP.number() ? tcpIdle : udpIdle;
-            if (idle.compareTo(limit) > 0 || reply == null) {
-                maps.flows.remove(key);
-                if (reply != null) {
-                    maps.replies(Wire.family(reply.source())).remove(reply);
+    public int sweep(Duration tcpIdle, Duration udpIdle, Duration closedLinger) {
+        synchronized (sweeping) {
+            LbMaps swept;
+            FlowOwners owners;
+            ConnectionTables tables;
+            Duration halfOpenLimit;
+            long now;
+            synchronized (this) {
+                if (maps == null) {
+                    return 0;
                 }
-                expired++;
-            } else if (!flow.closed()) {
-                live.merge(flow.backendId(), 1L, Long::sum);
+                now = System.nanoTime();
+                if (now - orphanDeadlineNanos > 0 && (!orphanServices.isEmpty() || !orphanBackends.isEmpty())) {
+                    removeOrphans();
+                }
+                swept = maps;
+                owners = owners(now);
+                tables = ConnectionTables.open(maps);
+                halfOpenLimit = halfOpenTimeout.compareTo(tcpIdle) < 0 ? halfOpenTimeout : tcpIdle;
+            }
+            try (tables) {
+                FlowSweep pass = new FlowSweep(owners, tables, now, BpfMap.BATCH_CHUNK);
+                int expired = pass.sweep(tables.flows(), tables.replies(), FlowSweep.idleLimit(tcpIdle, udpIdle, closedLinger));
+                // Half-open flows are never touched after their SYN: their idle time is their age.
+                expired += pass.sweep(tables.halfOpen(), tables.halfOpenReplies(), (key, flow) -> halfOpenLimit);
+                writeLiveFlows(swept, owners, pass.liveFlows());
+                return expired;
             }
         }
-        expired += sweepHalfOpen(now, tcpIdle, servicesById, backendsById, live);
-        live.forEach(maps.backendFlows::put);
-        return expired;
     }
 
     /**
-     * Expires half-open flows past the half-open timeout (or idle longer than tcpIdle, if shorter) with their return
-     * entries, and counts the others as their backends' live flows (the data path counts them from their SYN).
+     * The live flow counts of a sweep, for the backends that still have the id they had when the sweep began (one
+     * removed meanwhile is not counted, one added meanwhile is counted by the next sweep), into the same maps.
      */
-    private int sweepHalfOpen(long now, Duration tcpIdle, Map<Integer, VirtualService> servicesById,
-                              Map<Integer, Backend> backendsById, Map<Integer, Long> live) {
-        long limit = Math.min(halfOpenTimeout.toNanos(), tcpIdle.toNanos());
-        int expired = 0;
-        for (Map.Entry<FlowKey, FlowEntry> e : maps.halfOpen.entries().entrySet()) {
-            FlowKey key = e.getKey();
-            FlowEntry flow = e.getValue();
-            Backend backend = backendsById.get(flow.backendId());
-            VirtualService owner = servicesById.get(flow.serviceId());
-            boolean known = backend != null && owner != null;
-            if (now - flow.createdNanos() <= limit && (known || awaitsItsConfiguration(flow, now))) {
-                if (known) {
-                    live.merge(flow.backendId(), 1L, Long::sum);
-                }
-                continue;
-            }
-            maps.halfOpen.remove(key);
-            if (known) {
-                FlowKey reply = replyKey(key, flow, backend, owner);
-                maps.halfOpenReplies(Wire.family(reply.source())).remove(reply);
-            }
-            expired++;
+    private synchronized void writeLiveFlows(LbMaps swept, FlowOwners owners, Map<Integer, Long> live) {
+        if (maps != swept) {
+            return; // the stage was unloaded or loaded again meanwhile
         }
-        return expired;
+        Map<Integer, Backend> current = owners(System.nanoTime()).backends();
+        live.forEach((id, count) -> {
+            Backend now = current.get(id);
+            if (now != null && now.endpoint().equals(owners.backends().get(id).endpoint())) {
+                maps.backendFlows.put(id, count);
+            }
+        });
     }
 }

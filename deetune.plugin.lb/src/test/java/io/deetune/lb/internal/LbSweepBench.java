@@ -38,9 +38,10 @@ public final class LbSweepBench {
             for (int i = 1; i <= 3; i++) {
                 backends.add(new Backend(InetAddress.ofLiteral("10.1.0." + i), 8080, 1));
             }
-            engine.putService(new VirtualService("bench", InetAddress.ofLiteral("10.0.0.100"), 80, Protocol.TCP,
+            engine.putService(new VirtualService("bench", FlowFill.VIP, 80, Protocol.TCP,
                     Algorithm.ROUND_ROBIN, backends, HealthCheck.NONE));
-            fill(engine, object, backends, flows);
+            long now = System.nanoTime();
+            new FlowFill(new LbMaps(object::map), backends).add(0, flows, 0, now, now, now).write();
             System.out.println(String.format(Locale.ROOT, "flows in the table: %d", engine.flows(null).size()));
             long[] millis = new long[rounds];
             long[] waits = new long[rounds];
@@ -72,30 +73,5 @@ public final class LbSweepBench {
             System.out.println(String.format(Locale.ROOT, "longest wait of a command during a sweep: median %d ms (max %d)",
                     waits[rounds / 2], waits[rounds - 1]));
         }
-    }
-
-    /** Established flows of one client network spread over the backends, each with its return entry. */
-    private static void fill(LbEngine engine, BpfObject object, List<Backend> backends, int flows) {
-        long now = System.nanoTime();
-        LbMaps maps = new LbMaps(object::map);
-        List<byte[]> keys = new ArrayList<>();
-        List<byte[]> values = new ArrayList<>();
-        List<byte[]> replyKeys = new ArrayList<>();
-        List<byte[]> replyValues = new ArrayList<>();
-        InetAddress vip = InetAddress.ofLiteral("10.0.0.100");
-        for (int i = 0; i < flows; i++) {
-            InetAddress client = InetAddress.ofLiteral("10.9." + ((i >> 14) & 0xff) + "." + ((i >> 6) & 0xff));
-            int port = 1024 + (i & 63);
-            int backendIndex = i % backends.size();
-            Backend backend = backends.get(backendIndex);
-            FlowKey key = new FlowKey(client, vip, port, 80, Protocol.TCP.number());
-            keys.add(FlowKey.CODEC.toBytes(key));
-            values.add(FlowEntry.CODEC.toBytes(new FlowEntry(now, now, backendIndex, 0, 0, 0)));
-            FlowKey reply = new FlowKey(backend.address(), client, backend.port(), port, Protocol.TCP.number());
-            replyKeys.add(FlowKey.CODEC.toBytes(reply));
-            replyValues.add(ReplyEntry.IPV4.toBytes(new ReplyEntry(vip, client, 80, port, backendIndex, now)));
-        }
-        maps.flows.map().updateBatch(keys, values, 0);
-        maps.replies.updateBatch(replyKeys, replyValues, 0);
     }
 }
