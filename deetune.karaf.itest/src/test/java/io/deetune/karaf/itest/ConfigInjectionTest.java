@@ -45,15 +45,32 @@ public class ConfigInjectionTest extends DistributionTestBase {
     public void aHealthPathWithALineBreakIsRefusedAndTheServiceFileStaysAsItWas() throws Exception {
         String added = console.execute(KarafConsole.ADMIN, ADD, Map.of("path", "/ok"));
         assertTrue(added, added.contains("service " + SERVICE));
-        String before = Files.readString(serviceFile());
+        String before = settled(serviceFile());
         assertTrue(before, before.lines().anyMatch(line -> line.matches("healthPath\\s*=\\s*/ok")));
 
         String refused = console.execute(KarafConsole.ADMIN, ADD, Map.of("path", "/ok\r\nHost: evil\r\nX: y"));
         assertTrue(refused, refused.contains("healthCheck.path") && refused.contains("control character (U+000D)"));
         assertFalse(refused, refused.contains("\r\nHost"));
-        assertEquals(before, Files.readString(serviceFile()));
+        assertEquals(before, settled(serviceFile()));
         String list = console.execute(KarafConsole.ADMIN, "lb:service-list");
         assertFalse(list, list.contains("evil"));
+    }
+
+    /**
+     * The file once it has stopped changing: after a command's update, Felix FileInstall writes the configuration
+     * back to its file asynchronously (truncating it first), so a read at that moment sees an empty file.
+     */
+    private static String settled(java.nio.file.Path file) throws Exception {
+        String last = Files.readString(file);
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(200);
+            String now = Files.readString(file);
+            if (now.equals(last) && !now.isEmpty()) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     @Test
