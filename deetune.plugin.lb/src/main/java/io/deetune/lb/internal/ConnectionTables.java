@@ -63,7 +63,7 @@ final class ConnectionTables implements AutoCloseable {
 
     /** When the backend side of a flow last sent (0 when the flow has no return entry in {@code replies}). */
     long replyLastSeen(BpfMap replies, FlowKey reply) {
-        return replies.typed(FlowKey.CODEC, Wire.family(reply.source()) == Wire.FAMILY_IPV4 ? ReplyEntry.IPV4 : ReplyEntry.IPV6)
+        return replies.typed(FlowKey.CODEC, ReplyEntry.of(Wire.family(reply.source())))
                 .get(reply).map(ReplyEntry::lastSeenNanos).orElse(0L);
     }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -468,45 +469,47 @@ public final class LbEngine implements LoadBalancer {
         List<Flow> result = new ArrayList<>();
         FlowOwners owners;
         ConnectionTables tables;
+        long halfOpenNanos;
         synchronized (this) {
             if (maps == null) {
                 return result;
             }
             owners = owners(System.nanoTime());
             tables = ConnectionTables.open(maps);
+            halfOpenNanos = halfOpenTimeout.toNanos();
         }
         try (tables) {
             long now = System.nanoTime();
-            long halfOpenNanos = halfOpenTimeout.toNanos();
             tables.halfOpen().forEach((key, flow) -> {
-                if (owners.owned(flow) && now - flow.createdNanos() <= halfOpenNanos) {
-                    VirtualService owner = owners.services().get(flow.serviceId());
-                    Backend backend = owners.backends().get(flow.backendId());
-                    if (service == null || service.equals(owner.name())) {
-                        result.add(new Flow(owner.name(), Protocol.TCP, key.source(), key.sourcePort(), key.destination(),
-                                key.destinationPort(), backend.address(), backend.port(), "half-open",
-                                Duration.ofNanos(now - flow.createdNanos()).toMillis(),
-                                Duration.ofNanos(Math.max(0, now - flow.lastSeenNanos())).toMillis()));
-                    }
+                if (now - flow.createdNanos() <= halfOpenNanos) {
+                    describe(owners, service, key, flow, "half-open", now, flow::lastSeenNanos).ifPresent(result::add);
                 }
             });
-            tables.flows().forEach((key, flow) -> {
-                if (!owners.owned(flow)) {
-                    return;
-                }
-                VirtualService owner = owners.services().get(flow.serviceId());
-                Backend backend = owners.backends().get(flow.backendId());
-                if (service != null && !service.equals(owner.name())) {
-                    return;
-                }
-                long lastSeen = Math.max(flow.lastSeenNanos(), tables.replyLastSeen(tables.replies(), owners.replyKey(key, flow)));
-                result.add(new Flow(owner.name(), key.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
-                        key.source(), key.sourcePort(), key.destination(), key.destinationPort(), backend.address(),
-                        backend.port(), flow.state(), Duration.ofNanos(now - flow.createdNanos()).toMillis(),
-                        Duration.ofNanos(Math.max(0, now - lastSeen)).toMillis()));
-            });
+            tables.flows().forEach((key, flow) -> describe(owners, service, key, flow, flow.state(), now,
+                    () -> Math.max(flow.lastSeenNanos(), tables.replyLastSeen(tables.replies(), owners.replyKey(key, flow))))
+                    .ifPresent(result::add));
         }
         return result;
+    }
+
+    /**
+     * A flow as {@code lb:flows} shows it; empty when it belongs to no configured service or to another than
+     * {@code service}. {@code lastSeen} is asked only for flows shown (it may look up the return entry).
+     */
+    private static Optional<Flow> describe(FlowOwners owners, String service, FlowKey key, FlowEntry flow, String state,
+                                           long now, LongSupplier lastSeen) {
+        if (!owners.owned(flow)) {
+            return Optional.empty();
+        }
+        VirtualService owner = owners.services().get(flow.serviceId());
+        if (service != null && !service.equals(owner.name())) {
+            return Optional.empty();
+        }
+        Backend backend = owners.backends().get(flow.backendId());
+        return Optional.of(new Flow(owner.name(), key.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
+                key.source(), key.sourcePort(), key.destination(), key.destinationPort(), backend.address(),
+                backend.port(), state, Duration.ofNanos(now - flow.createdNanos()).toMillis(),
+                Duration.ofNanos(Math.max(0, now - lastSeen.getAsLong())).toMillis()));
     }
 
     /** Who the flows belong to now; the grace ids are those of adopted state still in its grace at {@code now}. */

@@ -40,10 +40,6 @@ final class LbMaps {
     }
 
     TypedMap<FlowKey, ReplyEntry> replies(int family) {
-        return replies.typed(FlowKey.CODEC, family == Wire.FAMILY_IPV4 ? ReplyEntry.IPV4 : ReplyEntry.IPV6);
-    }
-
-    TypedMap<FlowKey, ReplyEntry> halfOpenReplies(int family) {
-        return halfOpenReplies.typed(FlowKey.CODEC, family == Wire.FAMILY_IPV4 ? ReplyEntry.IPV4 : ReplyEntry.IPV6);
+        return replies.typed(FlowKey.CODEC, ReplyEntry.of(family));
     }
 }

@@ -33,4 +33,9 @@ record ReplyEntry(InetAddress vip, InetAddress client, int vipPort, int clientPo
     /** Raw value codec for map access where the family is read from the key afterwards. */
     static final Codec<ReplyEntry> IPV4 = codec(Wire.FAMILY_IPV4);
     static final Codec<ReplyEntry> IPV6 = codec(Wire.FAMILY_IPV6);
+
+    /** The codec of the values whose key has address family {@code family} ({@link Wire#FAMILY_IPV4} or IPv6). */
+    static Codec<ReplyEntry> of(int family) {
+        return family == Wire.FAMILY_IPV4 ? IPV4 : IPV6;
+    }
 }
