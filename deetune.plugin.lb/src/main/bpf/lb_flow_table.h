@@ -120,7 +120,7 @@ static __always_inline int lb_track_teardown(struct lb_flow *flow, __u8 tcp_flag
  * 1 when the return tuple back is held by a live flow other than client's own: a flow of another service whose
  * backend is the same server and port, or an earlier flow on the same SNAT port. Client's own entry (a rebinding,
  * a retransmitted SYN) and a stale holder (its flow gone, closed, or a half-open one expired) do not count: the new
- * binding overwrites them.
+ * binding overwrites them, and one in lb_replies is deleted here.
  */
 LB_GLOBAL int lb_tuple_held(const struct lb_flow_key *back, const struct lb_flow_key *client, __u64 now)
 {
@@ -131,11 +131,18 @@ LB_GLOBAL int lb_tuple_held(const struct lb_flow_key *back, const struct lb_flow
 	if (!back || !client)
 		return 1;
 	reply = bpf_map_lookup_elem(&lb_replies, back);
-	if (reply && !lb_reply_is(reply, client)) {
-		lb_reply_client(reply, back, &holder);
-		flow = bpf_map_lookup_elem(&lb_flows, &holder);
-		if (flow && lb_flow_owns_reply(flow, reply, back) && !(flow->flags & LB_FLOW_CLOSED))
-			return 1;
+	if (reply) {
+		if (!lb_reply_is(reply, client)) {
+			lb_reply_client(reply, back, &holder);
+			flow = bpf_map_lookup_elem(&lb_flows, &holder);
+			if (flow && lb_flow_owns_reply(flow, reply, back) && !(flow->flags & LB_FLOW_CLOSED))
+				return 1;
+		}
+		/*
+		 * The client's own old entry or a stale one: out of the way now, so that a half-open binding's SYN-ACK
+		 * is not rewritten through it (lb_replies is looked up first); an established binding writes it anew.
+		 */
+		bpf_map_delete_elem(&lb_replies, back);
 	}
 	reply = bpf_map_lookup_elem(&lb_half_open_replies, back);
 	if (reply && !lb_reply_is(reply, client)) {
@@ -179,6 +186,8 @@ LB_GLOBAL int lb_reply_tuple(const struct lb_flow_key *client, const struct lb_s
 /* lb_bind's binding: the SNAT port (network order, 0 without source translation), and where the flow goes. */
 #define LB_BIND_SNAT_PORT 0xffff
 #define LB_BIND_HALF_OPEN 0x10000
+/* lb_flows holds an entry of this client flow that the new binding replaces. */
+#define LB_BIND_REPLACES 0x20000
 
 /*
  * Binds the new client flow to backend_id: its entry and return entry, in the half-open tables for a TCP SYN
@@ -205,12 +214,11 @@ LB_GLOBAL int lb_bind(const struct lb_flow_key *client, const struct lb_service 
 	lb_reply_of(client, backend_id, now, &reply);
 	if (binding & LB_BIND_HALF_OPEN) {
 		/*
-		 * Nothing of the established tables may answer for this flow any more: a closed flow of the same client
-		 * port, and the return entry of the tuple, which lb_reply_tuple found free (this flow's, or stale).
-		 * Otherwise the backend's SYN-ACK would be rewritten through the old entry and never mark this one.
+		 * A closed (or rebound) flow of the same client port must not answer for this one any more: its next
+		 * packet would find it first. (The tuple's old return entry went in lb_reply_tuple.)
 		 */
-		bpf_map_delete_elem(&lb_flows, client);
-		bpf_map_delete_elem(&lb_replies, &back);
+		if (binding & LB_BIND_REPLACES)
+			bpf_map_delete_elem(&lb_flows, client);
 		if (bpf_map_update_elem(&lb_half_open_replies, &back, &reply, BPF_ANY) < 0 ||
 		    bpf_map_update_elem(&lb_half_open, client, &flow, BPF_ANY) < 0)
 			return -LB_COUNTER_BIND_FAILED;

@@ -38,6 +38,7 @@ static __always_inline enum lb_action lb_forward(LB_CTX *ctx, struct lb_packet *
 	int tcp = pkt->flow.proto == IPPROTO_TCP;
 	int syn = tcp && (pkt->tcp_flags & (LB_TCP_SYN | LB_TCP_ACK)) == LB_TCP_SYN;
 	int half_open = 0;
+	int replaces = flow != NULL;
 	int new_flow = 0;
 
 	if (!flow && tcp) {
@@ -82,7 +83,8 @@ static __always_inline enum lb_action lb_forward(LB_CTX *ctx, struct lb_packet *
 		bound = lb_reply_tuple(&pkt->flow, service, backend, now);
 		if (bound >= 0) {
 			snat_port = bound;
-			bound = lb_bind(&pkt->flow, service, backend, backend_id, snat_port | (syn ? LB_BIND_HALF_OPEN : 0));
+			bound = lb_bind(&pkt->flow, service, backend, backend_id,
+					snat_port | (syn ? LB_BIND_HALF_OPEN : 0) | (replaces ? LB_BIND_REPLACES : 0));
 		}
 		if (bound < 0) {
 			lb_counter_add(-bound);
