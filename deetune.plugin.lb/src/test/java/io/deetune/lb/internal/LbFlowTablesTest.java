@@ -17,6 +17,7 @@ import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.TestRunResult;
 import io.deetune.bpf.testing.Packets;
+import io.deetune.core.api.Hook;
 import io.deetune.lb.Algorithm;
 import io.deetune.lb.Protocol;
 import io.deetune.lb.VirtualService;
@@ -44,13 +45,8 @@ class LbFlowTablesTest {
 
     @BeforeEach
     void load() {
-        object = LbObjects.open();
-        object.setConstant("lb_fib_redirect", new byte[] {0});
-        object.setMaxEntries("lb_flows", TABLE);
-        object.setMaxEntries("lb_replies", TABLE);
-        object.setMaxEntries("lb_half_open", TABLE);
-        object.setMaxEntries("lb_half_open_replies", TABLE);
-        object.load();
+        object = LbObjects.load(Hook.XDP, false, Map.of("lb_flows", TABLE, "lb_replies", TABLE,
+                "lb_half_open", TABLE, "lb_half_open_replies", TABLE));
         program = object.program("lb_xdp");
         engine = new LbEngine((service, backend, healthy, reason) -> {});
         engine.attach(object::map);

@@ -7,6 +7,7 @@ import io.deetune.bpf.NetNs;
 import io.deetune.bpf.TcDirection;
 import io.deetune.bpf.XdpMode;
 import io.deetune.core.api.Hook;
+import java.util.Map;
 
 /** Opens the stage's objects as the bundle ships them: lb.bpf.o (XDP) and lb_tc.bpf.o (tc ingress). */
 final class LbObjects {
@@ -41,9 +42,15 @@ final class LbObjects {
 
     /** Loaded, forwarding by XDP_PASS / TC_ACT_UNSPEC (no routing in BPF_PROG_TEST_RUN) or by fib lookup + redirect. */
     static BpfObject load(Hook hook, boolean fibRedirect) {
+        return load(hook, fibRedirect, Map.of());
+    }
+
+    /** {@link #load(Hook, boolean)} with the sizes of some of its maps set (e.g. small connection tables). */
+    static BpfObject load(Hook hook, boolean fibRedirect, Map<String, Integer> maxEntries) {
         BpfObject object = open(hook);
         try {
             object.setConstant("lb_fib_redirect", new byte[] {(byte) (fibRedirect ? 1 : 0)});
+            maxEntries.forEach(object::setMaxEntries);
             return object.load();
         } catch (RuntimeException e) {
             object.close();

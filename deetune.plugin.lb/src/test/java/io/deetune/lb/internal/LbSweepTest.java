@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.BpfObject;
+import io.deetune.core.api.Hook;
 import io.deetune.lb.Algorithm;
 import io.deetune.lb.Backend;
 import io.deetune.lb.HealthCheck;
@@ -51,11 +52,7 @@ class LbSweepTest {
 
     @BeforeEach
     void load() {
-        object = LbObjects.open();
-        object.setConstant("lb_fib_redirect", new byte[] {0});
-        object.setMaxEntries("lb_flows", TABLE);
-        object.setMaxEntries("lb_replies", TABLE);
-        object.load();
+        object = LbObjects.load(Hook.XDP, false, Map.of("lb_flows", TABLE, "lb_replies", TABLE));
         engine = new LbEngine((service, backend, healthy, reason) -> {});
         engine.attach(object::map);
         maps = new LbMaps(object::map);
@@ -102,6 +99,17 @@ class LbSweepTest {
         assertEquals(List.of(6_667L, 6_667L, 6_666L), active);
     }
 
+    /** Starts a sweep on a thread of its own; {@code outcome} gets its result, or what it threw. */
+    private Thread sweepInBackground(AtomicReference<Object> outcome) {
+        return Thread.ofPlatform().name("lb-sweep-test").start(() -> {
+            try {
+                outcome.set(engine.sweep(HOUR, HOUR, HOUR));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+    }
+
     /**
      * A health change and a service change, each through the engine, complete while a sweep walks a full table
      * (every flow quiet on the client side, so each needs its return entry looked up: a long walk). The sweep thread
@@ -114,13 +122,7 @@ class LbSweepTest {
         long quiet = now - Duration.ofHours(2).toNanos();
         new FlowFill(maps, backends).add(0, FLOWS, 0, quiet, quiet, now).write();
         AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread sweeper = Thread.ofPlatform().name("lb-sweep-test").start(() -> {
-            try {
-                outcome.set(engine.sweep(HOUR, HOUR, HOUR));
-            } catch (Throwable t) {
-                outcome.set(t);
-            }
-        });
+        Thread sweeper = sweepInBackground(outcome);
         int walkSamples = 0;
         int commandsWithinTheWalk = 0;
         boolean healthy = true;
@@ -152,13 +154,7 @@ class LbSweepTest {
         long quiet = now - Duration.ofHours(2).toNanos();
         new FlowFill(maps, backends).add(0, FLOWS, 0, quiet, quiet, now).write();
         AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread sweeper = Thread.ofPlatform().name("lb-sweep-test").start(() -> {
-            try {
-                outcome.set(engine.sweep(HOUR, HOUR, HOUR));
-            } catch (Throwable t) {
-                outcome.set(t);
-            }
-        });
+        Thread sweeper = sweepInBackground(outcome);
         while (sweeper.isAlive() && !inTheWalk(sample(sweeper))) {
             Thread.onSpinWait();
         }
