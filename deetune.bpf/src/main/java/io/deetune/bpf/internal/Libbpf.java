@@ -101,6 +101,12 @@ public final class Libbpf {
     public static final Fn MUNMAP = Native.libcPure("munmap", fd(JAVA_INT, ADDRESS, JAVA_LONG));
     public static final Fn STRLEN = Native.libcPure("strlen", fd(JAVA_LONG, ADDRESS));
     public static final Fn STATFS = Native.libc("statfs", fd(JAVA_INT, ADDRESS, ADDRESS));
+    public static final Fn SOCKET = Native.libc("socket", fd(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    /** {@code int ioctl(int fd, unsigned long request, ...)}, here with one pointer argument. */
+    public static final Fn IOCTL = Native.libcVariadic("ioctl", fd(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+    public static final Fn IF_INDEXTONAME = Native.libc("if_indextoname", fd(ADDRESS, JAVA_INT, ADDRESS));
+    public static final Fn POLL = Native.libc("poll", fd(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    public static final Fn RECV = Native.libc("recv", fd(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     /** Closes a file descriptor, ignoring errors (used on cleanup paths). */
     public static void closeQuietly(int fd) {

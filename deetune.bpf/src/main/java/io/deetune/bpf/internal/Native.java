@@ -16,7 +16,8 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
- * The one place that links native functions: libbpf ({@code libbpf.so.1}) and a few libc calls.
+ * The one place that links native functions: libbpf ({@code libbpf.so.1}), a few libc calls, and libnl for the
+ * netlink queries.
  *
  * <p>Every fallible function is linked with {@code captureCallState("errno")}, so a failure reports the errno of
  * that very call, not one overwritten by the JVM in between. {@link #call} wraps an invocation: it collects the
@@ -77,6 +78,23 @@ public final class Native {
      */
     public static Fn libcVariadic(String name, FunctionDescriptor descriptor, int firstVariadic) {
         return link(LIBC, name, descriptor, true, Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    /**
+     * Opens a shared library other than libbpf and libc (by its soname, e.g. {@code libnl-genl-3.so.200}) for
+     * {@link #linkPure}; fails with {@code installHint} (what to install) when the library is missing.
+     */
+    public static SymbolLookup library(String soname, String installHint) {
+        try {
+            return SymbolLookup.libraryLookup(soname, Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(soname + " not found: " + installHint, e);
+        }
+    }
+
+    /** Links a function of {@code lookup} that reports failure through its result (libnl's negative codes). */
+    public static Fn linkPure(SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
+        return link(lookup, name, descriptor, false);
     }
 
     private static Fn link(SymbolLookup lookup, String name, FunctionDescriptor descriptor, boolean errno,
