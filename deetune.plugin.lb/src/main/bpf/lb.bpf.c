@@ -15,7 +15,8 @@ int lb_xdp(struct xdp_md *ctx)
 	case LB_DROP:
 		return deetune_xdp_drop();
 	case LB_REDIRECT:
-		return deetune_xdp_verdict(bpf_redirect(pkt.egress_ifindex, 0));
+		/* lb_transmit checked the device; XDP_PASS only if Java removed it in between. */
+		return deetune_xdp_verdict(bpf_redirect_map(&lb_egress, pkt.egress_ifindex, XDP_PASS));
 	default:
 		return deetune_xdp_next(ctx);
 	}

@@ -23,6 +23,8 @@
 #define LB_MAX_HALF_OPEN 65536
 /* Default half-open timeout (lb_settings may set another): a SYN nobody completes holds its entry and port this long. */
 #define LB_HALF_OPEN_TIMEOUT_NS 5000000000ULL
+/* Interfaces of the load balancer's namespace that XDP may redirect to (lb_egress). */
+#define LB_MAX_EGRESS 256
 /* last_seen is refreshed at most once per this many ns: a write per packet would bounce the cache line. */
 #define LB_TOUCH_NS 1000000000ULL
 

@@ -26,6 +26,8 @@ enum lb_counter {
 	LB_COUNTER_REPLY_ORPHANED = 6,
 	/* new flows dropped: the connection tables refused the entry */
 	LB_COUNTER_BIND_FAILED = 7,
+	/* routed packets handed to the kernel: XDP cannot redirect to their egress interface (not in lb_egress) */
+	LB_COUNTER_EGRESS_UNABLE = 8,
 	LB_COUNTER_MAX = 16,
 };
 

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
 /*
  * Sending a rewritten packet on its way. With lb_fib_redirect set, the stage routes it itself (bpf_fib_lookup,
- * then XDP_REDIRECT out of the egress interface with the neighbour's MAC); whenever that is not possible (no route
- * or neighbour yet, TTL about to expire, VLAN-tagged frame, forwarding disabled) the kernel forwards it (XDP_PASS),
- * which also resolves the neighbour for the next packet.
+ * then redirect out of the egress interface with the neighbour's MAC: XDP through the devmap lb_egress, tc with
+ * bpf_redirect); whenever that is not possible (no route or neighbour yet, TTL about to expire, VLAN-tagged frame,
+ * forwarding disabled, at XDP an egress interface that does not take redirected frames) the kernel forwards it
+ * (XDP_PASS), which also resolves the neighbour for the next packet.
  */
 #ifndef LB_FORWARD_H
 #define LB_FORWARD_H
 
 #include <deetune/chain.h>
+#include "lb_counters.h"
+#include "lb_maps.h"
 #include "lb_packet.h"
 
 #ifndef AF_INET
@@ -38,6 +41,25 @@ static __always_inline void lb_ipv4_decrease_ttl(struct iphdr *ip)
 	ip->ttl--;
 	deetune_csum_replace2(&ip->check, old, *word);
 }
+
+#if !LB_HOOK_TC
+/*
+ * Whether XDP may redirect out of the fib lookup's egress device: it is in lb_egress_ports (it takes redirected
+ * frames) and is that very device, not one with the same ifindex in another namespace (its MAC, fib->smac, matches).
+ */
+static __always_inline int lb_egress_accepts(const struct bpf_fib_lookup *fib)
+{
+	__u32 ifindex = fib->ifindex;
+	const struct lb_egress_port *port = bpf_map_lookup_elem(&lb_egress_ports, &ifindex);
+	const __u16 *want, *have;
+
+	if (!port)
+		return 0;
+	want = (const __u16 *)port->mac;
+	have = (const __u16 *)fib->smac;
+	return want[0] == have[0] && want[1] == have[1] && want[2] == have[2];
+}
+#endif
 
 static __always_inline enum lb_action lb_transmit(LB_CTX *ctx, struct lb_packet *pkt)
 {
@@ -72,6 +94,13 @@ static __always_inline enum lb_action lb_transmit(LB_CTX *ctx, struct lb_packet 
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return LB_PASS;
+#if !LB_HOOK_TC
+	/* Checked before the rewrite: the kernel gets the packet unchanged and forwards it itself. */
+	if (!lb_egress_accepts(&fib)) {
+		lb_counter_add(LB_COUNTER_EGRESS_UNABLE);
+		return LB_PASS;
+	}
+#endif
 	if (pkt->ip4) {
 		lb_ipv4_decrease_ttl(pkt->ip4);
 	} else if (pkt->ip6) {

@@ -92,6 +92,32 @@ struct {
 	__type(value, struct lb_reply);
 } lb_half_open_replies SEC(".maps");
 
+/*
+ * The interfaces XDP may redirect to: those of the load balancer's namespace that accept redirected frames
+ * (NETDEV_XDP_ACT_NDO_XMIT; a veth only while its peer has XDP or GRO). A frame redirected anywhere else is dropped
+ * by the kernel without a trace, so the data path checks lb_egress_ports first and otherwise hands the packet to
+ * the kernel. Java (EgressMonitor) keeps both from the kernel's netdev family: lb_egress ifindex -> the same
+ * ifindex, resolved to its device when Java writes it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, LB_MAX_EGRESS);
+	__type(key, __u32);
+	__type(value, __u32);
+} lb_egress SEC(".maps");
+
+/*
+ * ifindex -> the interface's MAC, for each lb_egress entry. The state maps serve pipelines in every namespace,
+ * and an ifindex names different devices in different namespaces: a redirect is taken only when the fib lookup's
+ * source MAC (the egress device's own) matches too, so a pipeline elsewhere never sends out of this device.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LB_MAX_EGRESS);
+	__type(key, __u32);
+	__type(value, struct lb_egress_port);
+} lb_egress_ports SEC(".maps");
+
 /* Settings Java changes at run time; one entry. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

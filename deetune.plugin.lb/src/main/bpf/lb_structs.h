@@ -78,6 +78,12 @@ struct lb_settings {
 	__u64 half_open_timeout_ns;	/* 0: LB_HALF_OPEN_TIMEOUT_NS */
 };
 
+/* An interface XDP may redirect to, as Java saw it in the load balancer's namespace. */
+struct lb_egress_port {
+	__u8 mac[6];	/* its hardware address: the fib lookup's smac when it routes out of this very device */
+	__u16 pad;
+};
+
 /* Per-CPU counters of a service or a backend (both directions). */
 struct lb_stats {
 	__u64 packets;

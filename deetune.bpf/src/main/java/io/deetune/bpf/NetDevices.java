@@ -96,6 +96,15 @@ public final class NetDevices {
         }
     }
 
+    /** The name of device {@code ifindex} of the calling thread's namespace; empty if there is none. */
+    public static Optional<String> name(int ifindex) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(IFNAMSIZ);
+            return Native.call(Libbpf.IF_INDEXTONAME, ifindex, name).asPointer().equals(MemorySegment.NULL)
+                    ? Optional.empty() : Optional.of(name.getString(0));
+        }
+    }
+
     /**
      * The hardware (MAC) address of device {@code ifindex} of the calling thread's namespace; empty if there is no
      * such device or it has no Ethernet address.

@@ -12,7 +12,8 @@ enum LbCounter {
     SNAT_EXHAUSTED("snat-ports-exhausted", "new flows dropped: every probed SNAT port towards the backend is held"),
     TUPLE_HELD("tuple-held", "new flows dropped: another service's live flow holds the same backend-side tuple"),
     REPLY_ORPHANED("reply-orphaned", "replies dropped: their client flow is gone, so no rewrite is right"),
-    BIND_FAILED("bind-failed", "new flows dropped: the connection tables refused the entry");
+    BIND_FAILED("bind-failed", "new flows dropped: the connection tables refused the entry"),
+    EGRESS_UNABLE("xdp-egress-unable", "routed packets handed to the kernel: their egress interface does not take XDP-redirected frames");
 
     /** Slots of lb_counters (LB_COUNTER_MAX). */
     static final int SLOTS = 16;

@@ -58,6 +58,9 @@ public final class LbStage implements Stage, LoadBalancer {
             Thread.ofPlatform().name("deetune-lb-sweep").daemon(true).factory());
     private volatile LbConfig config;
     private HealthMonitor health;
+    /** The interfaces XDP may redirect to, and who keeps them (in the load balancer's namespace). */
+    private final EgressPorts egressPorts = new EgressPorts();
+    private EgressMonitor egress;
     private ScheduledFuture<?> sweep;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -73,8 +76,9 @@ public final class LbStage implements Stage, LoadBalancer {
         LbConfig old = this.config;
         this.config = newConfig;
         if (old == null || !old.namespace().equals(newConfig.namespace())) {
-            closeHealth();
+            closeMonitors();
             health = new HealthMonitor(engine, newConfig.namespace());
+            egress = new EgressMonitor(egressPorts, newConfig.namespace());
         }
         if (sweep != null) {
             sweep.cancel(false);
@@ -91,19 +95,23 @@ public final class LbStage implements Stage, LoadBalancer {
     @Deactivate
     synchronized void deactivate() {
         flowCarryOver.close();
-        closeHealth();
+        closeMonitors();
         sweeper.shutdownNow();
     }
 
-    private void closeHealth() {
-        if (health != null) {
-            try {
+    private void closeMonitors() {
+        try {
+            if (health != null) {
                 health.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
-            health = null;
+            if (egress != null) {
+                egress.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        health = null;
+        egress = null;
     }
 
     private void sweep() {
@@ -189,6 +197,7 @@ public final class LbStage implements Stage, LoadBalancer {
     public void loaded(StageMaps maps) {
         flowCarryOver.carryInto(maps);
         engine.attach(maps::map);
+        egressPorts.attach(maps::map);
         LOG.info("lb: stage loaded, {} service(s) written to its maps", engine.services().size());
     }
 
@@ -196,6 +205,7 @@ public final class LbStage implements Stage, LoadBalancer {
     public void unloading(StageMaps maps) {
         flowCarryOver.hold(maps);
         engine.detach();
+        egressPorts.detach();
     }
 
     // --- LoadBalancer ---

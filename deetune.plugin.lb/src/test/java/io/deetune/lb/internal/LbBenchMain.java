@@ -33,16 +33,22 @@ public final class LbBenchMain {
             engine.attach(object::map);
             engine.putService(Specs.validate(new io.deetune.lb.VirtualService("bench", vip.address(), vip.port(), io.deetune.lb.Protocol.TCP,
                     io.deetune.lb.Algorithm.parse(args[3]), backends, HealthCheck.NONE)));
+            // As the stage does: the interfaces XDP may redirect to, kept from the kernel's netdev family.
+            EgressPorts egressPorts = new EgressPorts();
+            egressPorts.attach(object::map);
+            EgressMonitor egress = new EgressMonitor(egressPorts, namespace);
             List<BpfLink> links = new ArrayList<>();
             for (String ifname : args[5].split(",")) {
                 links.add(LbObjects.attach(object, hook, namespace, ifname));
             }
+            Thread.sleep(500); // the monitor's first synchronisation
             System.out.println("READY");
             System.out.flush();
             while (System.in.read() >= 0) {
                 // wait for the script to close our input
             }
             links.forEach(BpfLink::close);
+            egress.close();
             // Where packets left the stage (chain.h's counters, slot 0 in a standalone load): a drop shows here.
             long[] verdicts = new long[6];
             for (byte[] perCpu : object.map("deetune_stats").lookupPerCpu(io.deetune.bpf.Codec.U32.toBytes(0)).orElseThrow()) {
@@ -54,6 +60,7 @@ public final class LbBenchMain {
             System.out.println("stage verdicts: continue=" + verdicts[0] + " pass=" + verdicts[1] + " drop=" + verdicts[2]
                     + " tx=" + verdicts[3] + " redirect=" + verdicts[4] + " aborted=" + verdicts[5]);
             System.out.println(engine.status().getFirst());
+            System.out.println("lb counters: " + engine.counters());
         }
     }
 }

@@ -40,6 +40,8 @@ final class LbLab implements AutoCloseable {
     final List<String> lbInterfaces = new ArrayList<>(List.of("lb-c"));
     private final List<HttpServer> servers = new ArrayList<>();
     private final List<BpfLink> links = new ArrayList<>();
+    /** Keeps the object's lb_egress maps as the stage does, while attached (see {@link #attach(BpfObject, Hook, boolean)}). */
+    private EgressMonitor egress;
 
     LbLab() {
         this(TxChecksum.OFF);
@@ -95,8 +97,21 @@ final class LbLab implements AutoCloseable {
         attach(object, Hook.XDP);
     }
 
-    /** Attaches the stage's program of {@code hook} (native XDP, or tcx ingress) to every LB interface. */
+    /**
+     * Attaches the stage's program of {@code hook} (native XDP, or tcx ingress) to every LB interface, with the
+     * stage's {@link EgressMonitor} keeping the interfaces XDP may redirect to.
+     */
     void attach(BpfObject object, Hook hook) {
+        attach(object, hook, true);
+    }
+
+    /** {@link #attach(BpfObject, Hook)}; without {@code monitorEgress} the test writes lb_egress itself. */
+    void attach(BpfObject object, Hook hook, boolean monitorEgress) {
+        if (monitorEgress) {
+            EgressPorts ports = new EgressPorts();
+            ports.attach(object::map);
+            egress = new EgressMonitor(ports, lb);
+        }
         for (String ifname : lbInterfaces) {
             links.add(LbObjects.attach(object, hook, lb, ifname));
         }
@@ -105,6 +120,14 @@ final class LbLab implements AutoCloseable {
     void detach() {
         links.forEach(BpfLink::close);
         links.clear();
+        if (egress != null) {
+            try {
+                egress.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            egress = null;
+        }
     }
 
     /** Starts backend i's HTTP server (answers its name, e.g. "b1"). */
