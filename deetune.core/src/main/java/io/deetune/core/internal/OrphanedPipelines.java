@@ -78,7 +78,7 @@ final class OrphanedPipelines {
                 || !Files.exists(dir.resolve(DISPATCHER_PIN))) {
             return false;
         }
-        PipelineRuntime.removePins(dir);
+        PipelineFolder.removePins(dir);
         LOG.info("orphaned pipeline '{}' detached and its pins under {} removed", name, dir);
         return true;
     }
