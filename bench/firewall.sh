@@ -41,12 +41,8 @@ MODULE=deetune.plugin.firewall
 log "building $MODULE"
 bench_build "$MODULE"
 WORK=$(mktemp -d /tmp/deetune-bench-firewall.XXXXXX)
-# This suite starts a JVM a dozen times: resolve the classpath once (bench_java resolves it per run) and run from a
-# private copy of the dependencies, which a build elsewhere that rewrites the local repository cannot break mid-run.
-mvn -B -ntp -q -pl "$MODULE" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath" >&2
-mkdir -p "$WORK/lib"
-tr ':' '\n' <"$WORK/classpath" | while read -r jar; do cp "$jar" "$WORK/lib/"; done
-CLASSPATH_BENCH="$MODULE/target/classes:$MODULE/target/test-classes:$WORK/lib/*"
+# This suite starts a JVM a dozen times: resolve the classpath once.
+CLASSPATH_BENCH=$(bench_classpath "$MODULE" "$WORK")
 firewall_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_BENCH" io.deetune.firewall.internal.FirewallBench "$@" 2> >(grep -v SLF4J >&2); }
 
 PIN_DIR=/sys/fs/bpf/deetune-bench-firewall-$$

@@ -59,12 +59,9 @@ trap cleanup EXIT
 source bench/lib.sh
 log "building $MODULE"
 bench_build "$MODULE"
-# The suite starts a JVM per DeeTune run: resolve the classpath once and run from a private copy of the
-# dependencies, which a build elsewhere that rewrites the local repository cannot break mid-run.
-mvn -B -ntp -q -pl "$MODULE" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >&2
-mkdir -p "$WORK/lib"
-tr ':' '\n' <"$WORK/cp.txt" | while read -r jar; do cp "$jar" "$WORK/lib/"; done
-lb_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$MODULE/target/test-classes:$MODULE/target/classes:$WORK/lib/*" "$@"; }
+# The suite starts a JVM per DeeTune run: resolve the classpath once.
+CLASSPATH_BENCH=$(bench_classpath "$MODULE" "$WORK")
+lb_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_BENCH" "$@"; }
 
 log "in-kernel ns/packet (BPF_PROG_TEST_RUN)"
 KERNEL=$(lb_java io.deetune.lb.internal.LbKernelBenchmark 2> >(grep -v -e INFO -e SLF4J >&2))

@@ -100,9 +100,4 @@ public final class LibbpfLog {
             return 0;
         }
     }
-
-    /** Makes sure the print callback is installed (class initialisation does it). */
-    public static void ensureInstalled() {
-        // Class initialisation installs the callback.
-    }
 }

@@ -33,19 +33,22 @@ public final class ChainBenchmark {
         double[] byStages = new double[9];
         try {
             engine.configure(PipelineSpec.of("bench", "xdp", "auto", new String[0]));
-            int present = 0;
+            List<StageRegistration> added = new ArrayList<>();
             for (int stages : new int[] {0, 1, 2, 4, 8}) {
-                while (present < stages) {
-                    present++;
-                    engine.stageAdded(TestStages.registration(String.format("noop%02d", present), present, TestStages.plain("noop")));
+                while (added.size() < stages) {
+                    int present = added.size() + 1;
+                    StageRegistration registration = TestStages.registration(String.format("noop%02d", present), present, TestStages.plain("noop"));
+                    engine.stageAdded(registration);
+                    added.add(registration);
                 }
                 byStages[stages] = engine.withPipeline("bench", p -> median(p.dispatcherProgram(), packet));
                 String perHop = stages == 0 ? "-" : fmt((byStages[stages] - byStages[0]) / stages);
                 rows.add(new String[] {stages == 0 ? "dispatcher alone" : "dispatcher + " + stages + " no-op stage" + (stages > 1 ? "s" : ""),
                         Integer.toString(stages), fmt(byStages[stages]), perHop});
             }
-            for (int i = 1; i <= 8; i++) {
-                engine.stageRemoved(TestStages.registration(String.format("noop%02d", i), i, null), true);
+            // The same registrations: the engine removes a stage only for the service object it placed.
+            for (StageRegistration registration : added) {
+                engine.stageRemoved(registration, true);
             }
         } finally {
             engine.close();
