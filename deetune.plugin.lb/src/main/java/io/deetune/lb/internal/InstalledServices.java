@@ -58,7 +58,7 @@ final class InstalledServices {
     /** The service as it would be with a backend's weight changed; rejects a bad weight and an unknown backend. */
     VirtualService withWeight(String service, InetAddress address, int port, int weight) {
         VirtualService spec = existing(service);
-        Specs.weight("weight", weight);
+        Backend.checkWeight("weight", weight);
         List<Backend> backends = new ArrayList<>();
         boolean found = false;
         for (Backend b : spec.backends()) {

@@ -98,7 +98,7 @@ public final class LbEngine implements LoadBalancer {
 
     @Override
     public synchronized void putService(VirtualService service) {
-        Specs.validate(service);
+        service.validate();
         services.checkCollision(service);
         InstalledService previous = services.get(service.name());
         if (previous != null && previous.spec().equals(service)) {
