@@ -50,8 +50,11 @@ final class Fields {
 
     /**
      * The entries of a list-valued configuration property however it arrived: one value per entry (a typed array, as
-     * {@code .config} files and the web console give it), comma separated in one string (as a Karaf {@code .cfg}
-     * line gives it: {@code backends = 10.0.1.2:80, 10.0.1.3:80 weight=2}), or as a {@code ["...", "..."]} literal.
+     * {@code .config} files, typed {@code .cfg} files and the web console give it), comma separated in one string (as
+     * a Karaf {@code .cfg} line gives it: {@code backends = 10.0.1.2:80, 10.0.1.3:80 weight=2}), or as a
+     * {@code ["...", "..."]} literal. Neither the Metatype's cardinality nor Declarative Services split a string:
+     * File Install reads a {@code .cfg} file of plain values (Felix {@code TypedProperties}) as strings only, so a
+     * literal in such a file arrives as its text, quotes and brackets included (ServiceFileFormsTest, in Karaf).
      */
     static List<String> entries(String[] values) {
         List<String> entries = new ArrayList<>();
