@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
 /*
- * Structs shared with Java (io.deetune.lb.internal.LbCodecs mirrors each one; LbStructsTest checks the layouts
- * against this object's BTF). Addresses and ports are in network byte order; an IPv4 address uses addr[0] and
- * leaves addr[1..3] zero.
+ * Structs shared with Java, each mirrored by one codec in io.deetune.lb.internal: the CODEC of VipKey, ServiceEntry,
+ * BackendEntry, FlowKey, FlowEntry, ReplyEntry and Stats (LbStructsTest checks their layouts against this object's
+ * BTF); lb_settings is read as its one u64, lb_egress_port by EgressPorts. Addresses and ports are in network byte
+ * order; an IPv4 address uses addr[0] and leaves addr[1..3] zero.
  */
 #ifndef LB_STRUCTS_H
 #define LB_STRUCTS_H

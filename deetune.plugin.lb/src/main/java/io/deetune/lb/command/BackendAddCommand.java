@@ -1,7 +1,7 @@
 package io.deetune.lb.command;
 
 import io.deetune.lb.Backend;
-import io.deetune.lb.internal.Specs;
+import io.deetune.lb.Endpoint;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -15,8 +15,8 @@ public class BackendAddCommand extends BackendCommand {
 
     @Override
     public Object execute() {
-        Specs.InetAddressAndPort at = backend();
-        Backend added = new Backend(at.address(), at.port(), Specs.weight("weight", weight));
+        Endpoint at = backend();
+        Backend added = new Backend(at.address(), at.port(), Backend.checkWeight("weight", weight));
         loadBalancer.addBackend(service, added);
         System.out.println("backend " + added.endpoint() + " added to " + service);
         save(service);

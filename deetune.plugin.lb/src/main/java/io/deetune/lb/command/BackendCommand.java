@@ -1,6 +1,6 @@
 package io.deetune.lb.command;
 
-import io.deetune.lb.internal.Specs;
+import io.deetune.lb.Endpoint;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Completion;
 
@@ -15,7 +15,7 @@ abstract class BackendCommand extends ServiceChangeCommand {
     @Completion(BackendCompleter.class)
     String endpoint;
 
-    Specs.InetAddressAndPort backend() {
-        return Specs.endpoint("backend", endpoint);
+    Endpoint backend() {
+        return Endpoint.parse("backend", endpoint);
     }
 }

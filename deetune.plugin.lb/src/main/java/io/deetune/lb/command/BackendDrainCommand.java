@@ -1,6 +1,6 @@
 package io.deetune.lb.command;
 
-import io.deetune.lb.internal.Specs;
+import io.deetune.lb.Endpoint;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -10,7 +10,7 @@ public class BackendDrainCommand extends BackendCommand {
 
     @Override
     public Object execute() {
-        Specs.InetAddressAndPort at = backend();
+        Endpoint at = backend();
         loadBalancer.setWeight(service, at.address(), at.port(), 0);
         System.out.println("backend " + endpoint + " of " + service + " is draining");
         save(service);

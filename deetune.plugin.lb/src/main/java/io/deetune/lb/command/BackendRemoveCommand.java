@@ -1,7 +1,7 @@
 package io.deetune.lb.command;
 
+import io.deetune.lb.Endpoint;
 import io.deetune.lb.LbConfigException;
-import io.deetune.lb.internal.Specs;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
@@ -11,7 +11,7 @@ public class BackendRemoveCommand extends BackendCommand {
 
     @Override
     public Object execute() {
-        Specs.InetAddressAndPort at = backend();
+        Endpoint at = backend();
         if (!loadBalancer.removeBackend(service, at.address(), at.port())) {
             throw new LbConfigException("backend", "service '" + service + "' has no backend " + endpoint);
         }

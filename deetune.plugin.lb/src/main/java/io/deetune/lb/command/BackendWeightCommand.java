@@ -1,6 +1,6 @@
 package io.deetune.lb.command;
 
-import io.deetune.lb.internal.Specs;
+import io.deetune.lb.Endpoint;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -14,7 +14,7 @@ public class BackendWeightCommand extends BackendCommand {
 
     @Override
     public Object execute() {
-        Specs.InetAddressAndPort at = backend();
+        Endpoint at = backend();
         loadBalancer.setWeight(service, at.address(), at.port(), weight);
         System.out.println("backend " + endpoint + " of " + service + " has weight " + weight);
         save(service);

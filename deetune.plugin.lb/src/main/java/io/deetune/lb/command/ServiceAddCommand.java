@@ -1,8 +1,8 @@
 package io.deetune.lb.command;
 
+import io.deetune.lb.Endpoint;
 import io.deetune.lb.HealthCheck;
 import io.deetune.lb.VirtualService;
-import io.deetune.lb.internal.Specs;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -44,10 +44,10 @@ public class ServiceAddCommand extends ServiceChangeCommand {
 
     @Override
     public Object execute() {
-        Specs.InetAddressAndPort endpoint = Specs.endpoint("vip", vip);
+        Endpoint endpoint = Endpoint.parse("vip", vip);
         String[] list = backends == null ? new String[0]
                 : backends.stream().map(b -> b.contains("@") ? b.replace("@", " weight=") : b).toArray(String[]::new);
-        VirtualService service = Specs.service(name, endpoint.address().getHostAddress(), endpoint.port(), protocol, algorithm, list,
+        VirtualService service = VirtualService.parse(name, endpoint.address().getHostAddress(), endpoint.port(), protocol, algorithm, list,
                 new HealthCheck(health, healthPath, healthInterval, Math.min(500, healthInterval), 2, 2), snat);
         loadBalancer.putService(service);
         System.out.println("service " + name + " at " + service.endpoint() + " (" + service.algorithm().id() + ", "

@@ -1,7 +1,7 @@
 package io.deetune.lb.command;
 
 import io.deetune.lb.LoadBalancer;
-import io.deetune.lb.internal.ServiceConfigurations;
+import io.deetune.lb.LoadBalancerConfigurations;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
@@ -16,7 +16,7 @@ abstract class ServiceChangeCommand implements Action {
 
     /** Config Admin is always there in Karaf; without it (a bare framework) changes last until the next restart. */
     @Reference(optional = true)
-    ServiceConfigurations configurations;
+    LoadBalancerConfigurations configurations;
 
     /** Saves the service's current state; prints where the change stays. */
     void save(String service) {

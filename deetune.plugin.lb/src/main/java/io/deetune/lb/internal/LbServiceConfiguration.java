@@ -38,7 +38,7 @@ public final class LbServiceConfiguration {
     void modified(ServiceConfig config, Map<String, Object> properties) {
         VirtualService service;
         try {
-            service = Specs.service(name(properties), config.vip(), config.port(), config.protocol(), config.algorithm(),
+            service = VirtualService.parse(name(properties), config.vip(), config.port(), config.protocol(), config.algorithm(),
                     config.backends(), new HealthCheck(config.healthCheck(), config.healthPath(), config.healthIntervalMillis(),
                             config.healthTimeoutMillis(), config.healthFall(), config.healthRise()), config.snat());
             loadBalancer.putService(service);

@@ -1,6 +1,7 @@
 package io.deetune.lb.internal;
 
 import io.deetune.lb.Backend;
+import io.deetune.lb.LoadBalancerConfigurations;
 import io.deetune.lb.VirtualService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,16 +22,16 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The durable side of the {@code lb:} commands: a service changed from the shell is written back to its
- * {@code io.deetune.lb.service} factory configuration, so that it survives a restart like one written by hand. In
- * Karaf that configuration is the file {@code etc/io.deetune.lb.service-<name>.cfg}; a service without one gets one,
- * named after it. Both are written through Karaf's {@link ConfigRepository}, which writes the file with Felix's
+ * The {@link LoadBalancerConfigurations} of Karaf, the durable side of the {@code lb:} commands: a service changed
+ * from the shell is written back to its {@code io.deetune.lb.service} factory configuration, so that it survives a
+ * restart like one written by hand. In Karaf that configuration is the file
+ * {@code etc/io.deetune.lb.service-<name>.cfg}; a service without one gets one, named after it. Both are written through Karaf's {@link ConfigRepository}, which writes the file with Felix's
  * {@code TypedProperties} (escaping, comments and layout of a hand-written file kept) and updates Config Admin; nothing
  * here writes a .cfg by hand. The configuration is written after the load balancer accepted (and validated) the
  * change, so a rejected change never reaches it; applying it again is a no-op for the load balancer.
  */
-@Component(service = ServiceConfigurations.class)
-public final class ServiceConfigurations {
+@Component(service = LoadBalancerConfigurations.class)
+public final class ServiceConfigurations implements LoadBalancerConfigurations {
 
     static final String FACTORY_PID = "io.deetune.lb.service";
     /** File Install's property: the file a configuration came from (File Install writes changes back to it). */
@@ -50,6 +51,7 @@ public final class ServiceConfigurations {
      * {@code etc/io.deetune.lb.service-<name>.cfg} and its configuration. Properties of the file that are not the
      * service's (set by hand) are kept.
      */
+    @Override
     public void save(VirtualService service) {
         try {
             Optional<Configuration> existing = find(service.name());
@@ -79,6 +81,7 @@ public final class ServiceConfigurations {
      * after the service: File Install may not have made a configuration of a file {@link #save} just wrote. False if
      * there was neither.
      */
+    @Override
     public boolean delete(String name) {
         try {
             Optional<Configuration> configuration = find(name);

@@ -1,11 +1,17 @@
 package io.deetune.lb.internal;
 
 import io.deetune.bpf.Codec;
+import io.deetune.lb.VirtualService;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /** {@code struct lb_vip_key}. */
 record VipKey(InetAddress address, int port, int protocol) {
+
+    /** The key the kernel finds {@code service} by: its VIP, port and protocol. */
+    static VipKey of(VirtualService service) {
+        return new VipKey(service.vip(), service.port(), service.protocol().number());
+    }
 
     static final Codec<VipKey> CODEC = new Codec<>() {
         @Override public int size() { return 20; }

@@ -4,6 +4,7 @@ import io.deetune.bpf.BpfLink;
 import io.deetune.bpf.BpfObject;
 import io.deetune.core.api.Hook;
 import io.deetune.lb.Backend;
+import io.deetune.lb.Endpoint;
 import io.deetune.lb.HealthCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +24,16 @@ public final class LbBenchMain {
         String namespace = args[0];
         Hook hook = Hook.parse(args[1]);
         boolean redirect = args[2].equals("redirect");
-        Specs.InetAddressAndPort vip = Specs.endpoint("vip", args[4]);
+        Endpoint vip = Endpoint.parse("vip", args[4]);
         List<Backend> backends = new ArrayList<>();
         for (int i = 6; i < args.length; i++) {
-            backends.add(Specs.backend("backends[" + (i - 6) + "]", args[i]));
+            backends.add(Backend.parse("backends[" + (i - 6) + "]", args[i]));
         }
         try (BpfObject object = LbObjects.load(hook, redirect)) {
             LbEngine engine = new LbEngine((s, b, h, r) -> {});
             engine.attach(object::map);
-            engine.putService(Specs.validate(new io.deetune.lb.VirtualService("bench", vip.address(), vip.port(), io.deetune.lb.Protocol.TCP,
-                    io.deetune.lb.Algorithm.parse(args[3]), backends, HealthCheck.NONE)));
+            engine.putService(new io.deetune.lb.VirtualService("bench", vip.address(), vip.port(), io.deetune.lb.Protocol.TCP,
+                    io.deetune.lb.Algorithm.parse(args[3]), backends, HealthCheck.NONE).validate());
             // As the stage does: the interfaces XDP may redirect to, kept from the kernel's netdev family.
             EgressPorts egressPorts = new EgressPorts();
             egressPorts.attach(object::map);

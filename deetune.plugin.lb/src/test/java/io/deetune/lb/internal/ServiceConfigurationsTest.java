@@ -13,7 +13,7 @@ class ServiceConfigurationsTest {
 
     /** Reads the properties the way {@link LbServiceConfiguration} does (Karaf hands .cfg values over as strings). */
     private static VirtualService readBack(Map<String, String> p) {
-        return Specs.service(LbServiceConfiguration.name(p), p.get("vip"), Integer.parseInt(p.get("port")), p.get("protocol"),
+        return VirtualService.parse(LbServiceConfiguration.name(p), p.get("vip"), Integer.parseInt(p.get("port")), p.get("protocol"),
                 p.get("algorithm"), new String[] {p.get("backends")},
                 new HealthCheck(p.get("healthCheck"), p.get("healthPath"), Long.parseLong(p.get("healthIntervalMillis")),
                         Long.parseLong(p.get("healthTimeoutMillis")), Integer.parseInt(p.get("healthFall")),
@@ -23,12 +23,12 @@ class ServiceConfigurationsTest {
     @Test
     void everyFieldSurvivesTheRoundTrip() {
         List<VirtualService> services = List.of(
-                Specs.service("web", "10.0.0.100", 80, "tcp", "weighted-round-robin",
+                VirtualService.parse("web", "10.0.0.100", 80, "tcp", "weighted-round-robin",
                         new String[] {"10.11.1.2:8080 weight=3", "10.11.2.2:8080 weight=0", "10.11.3.2:8081"},
                         HealthCheck.http("/health", 750, 300, 3, 1)),
-                Specs.service("dns.v6", "fd00::100", 53, "udp", "maglev", new String[] {"[fd11:1::2]:5353", "[fd11:2::2]:5353 weight=2"},
+                VirtualService.parse("dns.v6", "fd00::100", 53, "udp", "maglev", new String[] {"[fd11:1::2]:5353", "[fd11:2::2]:5353 weight=2"},
                         HealthCheck.tcp(1000, 500, 2, 2), "fd00::1"),
-                Specs.service("empty", "10.0.0.101", 443, "tcp", "least-connections", new String[0], HealthCheck.NONE, "10.0.0.1"));
+                VirtualService.parse("empty", "10.0.0.101", 443, "tcp", "least-connections", new String[0], HealthCheck.NONE, "10.0.0.1"));
         for (VirtualService service : services) {
             Map<String, String> properties = ServiceConfigurations.properties(service);
             assertEquals(service, readBack(properties), properties.toString());
@@ -37,7 +37,7 @@ class ServiceConfigurationsTest {
 
     @Test
     void backendsAreWrittenOnOneLineAsAHandWrittenFileHasThem() {
-        VirtualService web = Specs.service("web", "10.0.0.100", 80, "tcp", "round-robin",
+        VirtualService web = VirtualService.parse("web", "10.0.0.100", 80, "tcp", "round-robin",
                 new String[] {"10.11.1.2:8080", "10.11.2.2:8080 weight=2"}, HealthCheck.NONE);
         Map<String, String> properties = ServiceConfigurations.properties(web);
         assertEquals("10.11.1.2:8080 weight=1, 10.11.2.2:8080 weight=2", properties.get("backends"));

@@ -1,21 +1,16 @@
-package io.deetune.lb.internal;
+package io.deetune.lb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deetune.lb.Algorithm;
-import io.deetune.lb.Backend;
-import io.deetune.lb.HealthCheck;
-import io.deetune.lb.LbConfigException;
-import io.deetune.lb.Protocol;
-import io.deetune.lb.VirtualService;
+import io.deetune.lb.internal.LbEngine;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Bad input is rejected with the field named, and the running configuration stays as it was. */
-class SpecsTest {
+class ServiceInputTest {
 
     private static final String[] BACKENDS = {"10.1.0.1:8080", "10.1.0.2:8080 weight=3"};
 
@@ -25,94 +20,94 @@ class SpecsTest {
 
     @Test
     void parsesServicesFromConfigurationValues() {
-        VirtualService web = Specs.service("web", "10.0.0.100", 80, "tcp", "weighted-round-robin", BACKENDS, HealthCheck.NONE);
+        VirtualService web = VirtualService.parse("web", "10.0.0.100", 80, "tcp", "weighted-round-robin", BACKENDS, HealthCheck.NONE);
         assertEquals(Algorithm.WEIGHTED_ROUND_ROBIN, web.algorithm());
         assertEquals(List.of(new Backend(InetAddress.ofLiteral("10.1.0.1"), 8080, 1), new Backend(InetAddress.ofLiteral("10.1.0.2"), 8080, 3)), web.backends());
-        VirtualService v6 = Specs.service("v6", "fd00::1", 443, "TCP", "maglev", new String[] {"[fd00:1::1]:8443"}, HealthCheck.NONE);
+        VirtualService v6 = VirtualService.parse("v6", "fd00::1", 443, "TCP", "maglev", new String[] {"[fd00:1::1]:8443"}, HealthCheck.NONE);
         assertEquals(8443, v6.backends().getFirst().port());
     }
 
     @Test
     void listPropertiesArriveInEveryFormKarafUses() {
         List<String> expected = List.of("10.1.0.1:8080", "10.1.0.2:8080 weight=3", "[fd00::1]:80");
-        assertEquals(expected, Specs.entries(new String[] {"10.1.0.1:8080", "10.1.0.2:8080 weight=3", "[fd00::1]:80"}));
-        assertEquals(expected, Specs.entries(new String[] {"10.1.0.1:8080, 10.1.0.2:8080 weight=3,[fd00::1]:80"}));
-        assertEquals(expected, Specs.entries(new String[] {"[\"10.1.0.1:8080\", \"10.1.0.2:8080 weight=3\", \"[fd00::1]:80\"]"}));
-        assertEquals(List.of(), Specs.entries(new String[] {""}));
+        assertEquals(expected, Fields.entries(new String[] {"10.1.0.1:8080", "10.1.0.2:8080 weight=3", "[fd00::1]:80"}));
+        assertEquals(expected, Fields.entries(new String[] {"10.1.0.1:8080, 10.1.0.2:8080 weight=3,[fd00::1]:80"}));
+        assertEquals(expected, Fields.entries(new String[] {"[\"10.1.0.1:8080\", \"10.1.0.2:8080 weight=3\", \"[fd00::1]:80\"]"}));
+        assertEquals(List.of(), Fields.entries(new String[] {""}));
     }
 
     @Test
     void eachBadFieldIsNamed() {
-        LbConfigException algorithm = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "random", BACKENDS, HealthCheck.NONE));
+        LbConfigException algorithm = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "random", BACKENDS, HealthCheck.NONE));
         assertEquals("service 'web'.algorithm", algorithm.field());
         assertTrue(algorithm.getMessage().contains("unknown algorithm 'random' (expected one of round-robin, weighted-round-robin, least-connections, source-hash, maglev)"), algorithm.getMessage());
 
-        LbConfigException vip = reject(() -> Specs.service("web", "example.com", 80, "tcp", "maglev", BACKENDS, HealthCheck.NONE));
+        LbConfigException vip = reject(() -> VirtualService.parse("web", "example.com", 80, "tcp", "maglev", BACKENDS, HealthCheck.NONE));
         assertEquals("service 'web'.vip", vip.field());
         assertTrue(vip.getMessage().contains("'example.com' is not an IP address"));
 
-        LbConfigException backend = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", new String[] {"10.1.0.1:8080", "10.1.0.x:80"}, HealthCheck.NONE));
+        LbConfigException backend = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev", new String[] {"10.1.0.1:8080", "10.1.0.x:80"}, HealthCheck.NONE));
         assertEquals("service 'web'.backends[1]", backend.field());
 
-        LbConfigException port = reject(() -> Specs.service("web", "10.0.0.100", 70000, "tcp", "maglev", BACKENDS, HealthCheck.NONE));
+        LbConfigException port = reject(() -> VirtualService.parse("web", "10.0.0.100", 70000, "tcp", "maglev", BACKENDS, HealthCheck.NONE));
         assertEquals("service 'web'.port", port.field());
         assertTrue(port.getMessage().contains("port 70000 is outside 1..65535"));
 
-        LbConfigException backendPort = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", new String[] {"10.1.0.1:0"}, HealthCheck.NONE));
+        LbConfigException backendPort = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev", new String[] {"10.1.0.1:0"}, HealthCheck.NONE));
         assertEquals("service 'web'.backends[0]", backendPort.field());
         assertTrue(backendPort.getMessage().contains("port 0 is outside 1..65535"));
 
-        LbConfigException weight = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", new String[] {"10.1.0.1:80 weight=-2"}, HealthCheck.NONE));
+        LbConfigException weight = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev", new String[] {"10.1.0.1:80 weight=-2"}, HealthCheck.NONE));
         assertEquals("service 'web'.backends[0].weight", weight.field());
         assertTrue(weight.getMessage().contains("weight -2 is negative"));
 
-        LbConfigException family = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", new String[] {"[fd00::1]:80"}, HealthCheck.NONE));
+        LbConfigException family = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev", new String[] {"[fd00::1]:80"}, HealthCheck.NONE));
         assertEquals("service 'web'.backends[0].address", family.field());
 
-        LbConfigException protocol = reject(() -> Specs.service("web", "10.0.0.100", 80, "sctp", "maglev", BACKENDS, HealthCheck.NONE));
+        LbConfigException protocol = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "sctp", "maglev", BACKENDS, HealthCheck.NONE));
         assertEquals("service 'web'.protocol", protocol.field());
     }
 
     @Test
     void aHealthPathIsOneTokenOfPrintableText() {
         for (String bad : new String[] {"/x\r\nHost: evil", "/x\nfoo = bar", "/a\u0000", "/a b", "/caf\u00e9", "/x\u001b[31m"}) {
-            LbConfigException e = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
+            LbConfigException e = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
                     HealthCheck.http(bad, 1000, 500, 2, 2)));
             assertEquals("service 'web'.healthCheck.path", e.field());
             assertTrue(e.getMessage().chars().noneMatch(c -> c < 0x20), "the message itself must be one printable line: " + e.getMessage());
         }
-        LbConfigException crlf = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
+        LbConfigException crlf = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
                 HealthCheck.http("/x\r\nHost: evil", 1000, 500, 2, 2)));
         assertTrue(crlf.getMessage().contains("'/x\\r\\nHost: evil' has a control character (U+000D) at position 3"), crlf.getMessage());
         // Even a TCP check's path is saved into the .cfg file.
-        reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS, new HealthCheck("tcp", "/\n", 1000, 500, 2, 2)));
-        assertEquals("/health%20check?full=1", Specs.service("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
+        reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS, new HealthCheck("tcp", "/\n", 1000, 500, 2, 2)));
+        assertEquals("/health%20check?full=1", VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev", BACKENDS,
                 HealthCheck.http("/health%20check?full=1", 1000, 500, 2, 2)).healthCheck().path());
     }
 
     @Test
     void inputQuotedInAMessageHasItsControlCharactersEscaped() {
-        LbConfigException name = reject(() -> Specs.service("we\nb", "10.0.0.100", 80, "tcp", "maglev", BACKENDS, HealthCheck.NONE));
+        LbConfigException name = reject(() -> VirtualService.parse("we\nb", "10.0.0.100", 80, "tcp", "maglev", BACKENDS, HealthCheck.NONE));
         assertTrue(name.getMessage().contains("'we\\nb' is not a service name"), name.getMessage());
-        LbConfigException backend = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "maglev",
+        LbConfigException backend = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "maglev",
                 new String[] {"10.1.0.1:80\r\nx"}, HealthCheck.NONE));
         assertTrue(backend.getMessage().chars().noneMatch(c -> c < 0x20), backend.getMessage());
-        LbConfigException algorithm = reject(() -> Specs.service("web", "10.0.0.100", 80, "tcp", "rr\u001b", BACKENDS, HealthCheck.NONE));
+        LbConfigException algorithm = reject(() -> VirtualService.parse("web", "10.0.0.100", 80, "tcp", "rr\u001b", BACKENDS, HealthCheck.NONE));
         assertTrue(algorithm.getMessage().contains("'rr\\u001B'"), algorithm.getMessage());
     }
 
     @Test
     void rejectedChangesLeaveTheRunningConfigurationUntouched() {
         LbEngine engine = new LbEngine((s, b, h, r) -> {});
-        VirtualService web = Specs.service("web", "10.0.0.100", 80, "tcp", "round-robin", BACKENDS, HealthCheck.NONE);
+        VirtualService web = VirtualService.parse("web", "10.0.0.100", 80, "tcp", "round-robin", BACKENDS, HealthCheck.NONE);
         engine.putService(web);
 
-        VirtualService clash = Specs.service("other", "10.0.0.100", 80, "tcp", "maglev", BACKENDS, HealthCheck.NONE);
+        VirtualService clash = VirtualService.parse("other", "10.0.0.100", 80, "tcp", "maglev", BACKENDS, HealthCheck.NONE);
         LbConfigException collision = reject(() -> engine.putService(clash));
         assertEquals("service 'other'.vip", collision.field());
         assertTrue(collision.getMessage().contains("10.0.0.100:80/tcp is already served by service 'web'"), collision.getMessage());
         // The same VIP and port over UDP is another service.
-        engine.putService(Specs.service("other", "10.0.0.100", 80, "udp", "maglev", BACKENDS, HealthCheck.NONE));
+        engine.putService(VirtualService.parse("other", "10.0.0.100", 80, "udp", "maglev", BACKENDS, HealthCheck.NONE));
 
         reject(() -> engine.setWeight("web", InetAddress.ofLiteral("10.1.0.1"), 8080, -1));
         reject(() -> engine.addBackend("web", new Backend(InetAddress.ofLiteral("10.1.0.1"), 8080, 1))); // listed twice
