@@ -5,6 +5,7 @@ import static io.deetune.bpf.TestRunResult.XDP_PASS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deetune.firewall.Action;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.Btf;
 import io.deetune.bpf.testing.Packets;
+import io.deetune.firewall.Action;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -10,6 +10,7 @@ import io.deetune.bpf.XdpMode;
 import io.deetune.bpf.testing.NetLab;
 import io.deetune.bpf.testing.Packets;
 import io.deetune.bpf.testing.UdpTraffic;
+import io.deetune.firewall.Action;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -5,6 +5,7 @@ import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.TestRunResult;
 import io.deetune.core.api.StageMaps;
+import io.deetune.firewall.Action;
 import java.util.Set;
 import java.util.stream.Collectors;
 

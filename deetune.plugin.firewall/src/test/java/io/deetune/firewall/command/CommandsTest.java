@@ -1,0 +1,235 @@
+package io.deetune.firewall.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.deetune.bpf.BpfMap;
+import io.deetune.bpf.BpfObject;
+import io.deetune.bpf.testing.Packets;
+import io.deetune.core.api.StageMaps;
+import io.deetune.firewall.internal.FirewallConfig;
+import io.deetune.firewall.internal.FirewallStage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The firewall: commands against the real stage component, before and after its real object is loaded (counters
+ * from BPF_PROG_TEST_RUN): every line they print, and their errors.
+ */
+class CommandsTest {
+
+    static final byte[] SSH = Packets.tcp("192.0.2.10", 40000, "198.51.100.20", 22, Packets.TCP_SYN, new byte[0]);
+    static final byte[] DNS = Packets.udp("192.0.2.10", 40000, "198.51.100.20", 53, new byte[8]);
+
+    @TempDir
+    Path dir;
+
+    private FirewallStage firewall;
+    private BpfObject object;
+
+    static FirewallConfig config(Path rules, String policy) {
+        return new FirewallConfig() {
+            @Override public Class<? extends Annotation> annotationType() { return FirewallConfig.class; }
+            @Override public String rules_file() { return rules == null ? "" : rules.toString(); }
+            @Override public String default_policy() { return policy; }
+            @Override public String deetune_stage_hook() { return "xdp"; }
+        };
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path rules = dir.resolve("firewall.rules");
+        Files.writeString(rules, "allow proto udp dport 53\n");
+        firewall = new FirewallStage(config(rules, "allow"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (object != null) {
+            firewall.unloading(null);
+            object.close();
+        }
+        firewall.deactivate();
+    }
+
+    /** Loads the real object and hands its maps to the stage, as the core does. */
+    private void load() {
+        object = BpfObject.open(CommandsTest.class, "bpf/firewall.bpf.o").load();
+        firewall.loaded(new StageMaps() {
+            @Override public String stage() { return "firewall"; }
+            @Override public BpfMap map(String name) { return object.map(name); }
+            @Override public Set<String> names() {
+                return object.mapDefinitions().keySet().stream().filter(n -> n.startsWith("fw_")).collect(Collectors.toSet());
+            }
+        });
+    }
+
+    private void send(byte[] frame, int times) {
+        for (int i = 0; i < times; i++) {
+            object.program("firewall").testRun(frame);
+        }
+    }
+
+    private static String output(ThrowingRunnable command) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true));
+        try {
+            command.run();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString();
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    private String ruleAdd(String... words) throws Exception {
+        RuleAddCommand add = new RuleAddCommand();
+        add.firewall = firewall;
+        add.words = List.of(words);
+        return output(add::execute);
+    }
+
+    private String ruleRemove(int number) throws Exception {
+        RuleRemoveCommand remove = new RuleRemoveCommand();
+        remove.firewall = firewall;
+        remove.number = number;
+        return output(remove::execute);
+    }
+
+    private String ruleList() throws Exception {
+        RuleListCommand list = new RuleListCommand();
+        list.firewall = firewall;
+        return output(list::execute);
+    }
+
+    private String stats() throws Exception {
+        StatsCommand stats = new StatsCommand();
+        stats.firewall = firewall;
+        // The last hit is a few seconds ago at most, depending on the machine: not part of what is compared.
+        return output(stats::execute).replaceAll("\\d+ s ago", "N s ago");
+    }
+
+    private String policy(String policy, ConfigurationAdmin configurationAdmin) throws Exception {
+        PolicyCommand command = new PolicyCommand();
+        command.firewall = firewall;
+        command.configurationAdmin = configurationAdmin;
+        command.policy = policy;
+        return output(command::execute);
+    }
+
+    @Test
+    void rulesAndCountersAsPrintedBeforeAndAfterTheStageIsLoaded() throws Exception {
+        assertEquals("rule #1 added\n", ruleAdd("deny", "proto", "tcp", "dport", "22"));
+        assertEquals("rule #2 added\n", ruleAdd("deny", "priority", "5", "src", "203.0.113.0/24"));
+        assertEquals("""
+                # | Origin           | Rule                               | Packets | Bytes
+                --+------------------+------------------------------------+---------+------
+                1 | command #2       | deny priority 5 src 203.0.113.0/24 |       - |     -
+                2 | firewall.rules:1 | allow proto udp dport 53           |       - |     -
+                3 | command #1       | deny proto tcp dport 22            |       - |     -
+                  | policy           | default allow                      |       - |     -
+                """, ruleList());
+        assertEquals("the firewall stage is not loaded into any pipeline yet\n", stats());
+
+        load();
+        send(SSH, 3);
+        send(DNS, 2);
+        send(Packets.icmpEcho("192.0.2.10", "198.51.100.20"), 1);
+        assertEquals("""
+                # | Origin           | Rule                               | Packets | Bytes
+                --+------------------+------------------------------------+---------+------
+                1 | command #2       | deny priority 5 src 203.0.113.0/24 |       0 |     0
+                2 | firewall.rules:1 | allow proto udp dport 53           |       2 |   100
+                3 | command #1       | deny proto tcp dport 22            |       3 |   162
+                  | policy           | default allow                      |       1 |    42
+                """, ruleList());
+        assertEquals("""
+                # | Rule                               | Packets | Bytes | Last hit
+                --+------------------------------------+---------+-------+---------
+                3 | deny proto tcp dport 22            |       3 |   162 |  N s ago
+                2 | allow proto udp dport 53           |       2 |   100 |  N s ago
+                  | default allow                      |       1 |    42 |  N s ago
+                1 | deny priority 5 src 203.0.113.0/24 |       0 |     0 |    never
+                dropped as malformed: 0, by the blocklist: 0, as tiny fragments: 0
+                """, stats());
+
+        assertEquals("rule #2 removed\n", ruleRemove(2));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> ruleRemove(2));
+        assertEquals("no rule #2 added by command (numbers: [1]); rules from the rules file are changed in the file",
+                unknown.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> ruleAdd("deny", "proto", "udp", "dport", "70000"));
+        assertEquals("command #3: dport: port 70000 is out of 0-65535", bad.getMessage());
+        assertEquals("""
+                # | Origin           | Rule                     | Packets | Bytes
+                --+------------------+--------------------------+---------+------
+                1 | firewall.rules:1 | allow proto udp dport 53 |       0 |     0
+                2 | command #1       | deny proto tcp dport 22  |       0 |     0
+                  | policy           | default allow            |       0 |     0
+                """, ruleList());
+    }
+
+    @Test
+    void policyIsShownSetAndWrittenToTheConfiguration() throws Exception {
+        AtomicReference<Dictionary<String, Object>> written = new AtomicReference<>();
+        Configuration configuration = (Configuration) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Configuration.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getProperties" -> written.get();
+                    case "update" -> {
+                        @SuppressWarnings("unchecked")
+                        Dictionary<String, Object> properties = (Dictionary<String, Object>) args[0];
+                        written.set(properties);
+                        yield null;
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        List<String> pids = new ArrayList<>();
+        ConfigurationAdmin configurationAdmin = (ConfigurationAdmin) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ConfigurationAdmin.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConfiguration") && args.length == 2 && "?".equals(args[1])) {
+                        pids.add((String) args[0]);
+                        return configuration;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+
+        assertEquals("default policy: allow\n", policy(null, configurationAdmin));
+        assertEquals("default policy: deny\n", policy("DROP", configurationAdmin));
+        assertEquals(List.of("io.deetune.firewall"), pids);
+        assertEquals("deny", written.get().get("default.policy"));
+        assertEquals("default policy: deny\n", policy(null, configurationAdmin));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> policy("maybe", configurationAdmin));
+        assertEquals("unknown action 'maybe' (expected allow or deny)", bad.getMessage());
+    }
+
+    @Test
+    void aRefusedConfigurationIsShownUnderTheRules() throws Exception {
+        firewall.deactivate();
+        firewall = new FirewallStage(config(null, "maybe"));
+        assertEquals("""
+                # | Origin | Rule          | Packets | Bytes
+                --+--------+---------------+---------+------
+                  | policy | default allow |       - |     -
+                Last change refused (the rules above stay in force): io.deetune.firewall: default.policy: unknown action 'maybe' (expected allow or deny)
+                """, ruleList());
+    }
+}
