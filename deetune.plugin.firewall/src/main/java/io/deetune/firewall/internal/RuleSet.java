@@ -57,8 +57,4 @@ public record RuleSet(List<Rule> rules, Action defaultPolicy) {
         }
         return new RuleSet(ordered, defaultPolicy);
     }
-
-    public RuleSet withDefaultPolicy(Action policy) {
-        return new RuleSet(rules, policy);
-    }
 }
