@@ -3,24 +3,18 @@ package io.deetune.firewall.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.deetune.bpf.BpfMap;
-import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.testing.Packets;
-import io.deetune.core.api.StageMaps;
-import io.deetune.firewall.internal.FirewallConfig;
+import io.deetune.bpf.testing.StandardOutput;
+import io.deetune.firewall.internal.FirewallConfigs;
 import io.deetune.firewall.internal.FirewallStage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.lang.annotation.Annotation;
+import io.deetune.firewall.internal.LoadedStage;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,92 +35,61 @@ class CommandsTest {
     Path dir;
 
     private FirewallStage firewall;
-    private BpfObject object;
-
-    static FirewallConfig config(Path rules, String policy) {
-        return new FirewallConfig() {
-            @Override public Class<? extends Annotation> annotationType() { return FirewallConfig.class; }
-            @Override public String rules_file() { return rules == null ? "" : rules.toString(); }
-            @Override public String default_policy() { return policy; }
-            @Override public String deetune_stage_hook() { return "xdp"; }
-        };
-    }
+    private LoadedStage stage;
 
     @BeforeEach
     void setUp() throws Exception {
         Path rules = dir.resolve("firewall.rules");
         Files.writeString(rules, "allow proto udp dport 53\n");
-        firewall = new FirewallStage(config(rules, "allow"));
+        firewall = new FirewallStage(FirewallConfigs.of(rules, "allow", "xdp"));
     }
 
     @AfterEach
     void tearDown() {
-        if (object != null) {
-            firewall.unloading(null);
-            object.close();
+        if (stage != null) {
+            firewall.unloading(stage.maps);
+            stage.close();
         }
         firewall.deactivate();
     }
 
     /** Loads the real object and hands its maps to the stage, as the core does. */
     private void load() {
-        object = BpfObject.open(CommandsTest.class, "bpf/firewall.bpf.o").load();
-        firewall.loaded(new StageMaps() {
-            @Override public String stage() { return "firewall"; }
-            @Override public BpfMap map(String name) { return object.map(name); }
-            @Override public Set<String> names() {
-                return object.mapDefinitions().keySet().stream().filter(n -> n.startsWith("fw_")).collect(Collectors.toSet());
-            }
-        });
+        stage = new LoadedStage();
+        firewall.loaded(stage.maps);
     }
 
     private void send(byte[] frame, int times) {
         for (int i = 0; i < times; i++) {
-            object.program("firewall").testRun(frame);
+            stage.verdict(frame);
         }
-    }
-
-    private static String output(ThrowingRunnable command) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true));
-        try {
-            command.run();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString();
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
     }
 
     private String ruleAdd(String... words) throws Exception {
         RuleAddCommand add = new RuleAddCommand();
         add.firewall = firewall;
         add.words = List.of(words);
-        return output(add::execute);
+        return StandardOutput.of(add::execute);
     }
 
     private String ruleRemove(int number) throws Exception {
         RuleRemoveCommand remove = new RuleRemoveCommand();
         remove.firewall = firewall;
         remove.number = number;
-        return output(remove::execute);
+        return StandardOutput.of(remove::execute);
     }
 
     private String ruleList() throws Exception {
         RuleListCommand list = new RuleListCommand();
         list.firewall = firewall;
-        return output(list::execute);
+        return StandardOutput.of(list::execute);
     }
 
     private String stats() throws Exception {
         StatsCommand stats = new StatsCommand();
         stats.firewall = firewall;
         // The last hit is a few seconds ago at most, depending on the machine: not part of what is compared.
-        return output(stats::execute).replaceAll("\\d+ s ago", "N s ago");
+        return StandardOutput.of(stats::execute).replaceAll("\\d+ s ago", "N s ago");
     }
 
     private String policy(String policy, ConfigurationAdmin configurationAdmin) throws Exception {
@@ -134,7 +97,7 @@ class CommandsTest {
         command.firewall = firewall;
         command.configurationAdmin = configurationAdmin;
         command.policy = policy;
-        return output(command::execute);
+        return StandardOutput.of(command::execute);
     }
 
     @Test
@@ -224,7 +187,7 @@ class CommandsTest {
     @Test
     void aRefusedConfigurationIsShownUnderTheRules() throws Exception {
         firewall.deactivate();
-        firewall = new FirewallStage(config(null, "maybe"));
+        firewall = new FirewallStage(FirewallConfigs.of(null, "maybe", "xdp"));
         assertEquals("""
                 # | Origin | Rule          | Packets | Bytes
                 --+--------+---------------+---------+------
