@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tc-ingress object (firewall_tc.bpf.c) runs the same decision as the XDP one (firewall_verdict.h); these
+ * The tc-ingress object (firewall_tc.bpf.c) runs the same decision as the XDP one (firewall_stage.h); these
  * BPF_PROG_TEST_RUN checks make sure its entry program wires it up: verdicts, counters, blocklist, malformed frames.
  * FirewallBpfTest covers the decision itself in full through the XDP object.
  */
