@@ -275,15 +275,15 @@ public final class FirewallStage implements Stage, Blocklist, Firewall {
     }
 
     /** Counters per rank (the last is the default policy); empty while the stage is not loaded. */
-    synchronized List<RuleTables.RuleCounter> counters() {
+    synchronized List<RuleCounter> counters() {
         return tables == null ? List.of() : tables.counters();
     }
 
     /** Packets dropped as malformed, as blocklisted and as tiny fragments (in that order), or null while not loaded. */
     synchronized long[] drops() {
         return tables == null ? null
-                : new long[] {tables.drops(BpfLayout.DROP_MALFORMED), tables.drops(BpfLayout.DROP_BLOCKED),
-                        tables.drops(BpfLayout.DROP_TINY_FRAGMENT)};
+                : new long[] {tables.drops(FirewallConsts.DROP_MALFORMED), tables.drops(FirewallConsts.DROP_BLOCKED),
+                        tables.drops(FirewallConsts.DROP_TINY_FRAGMENT)};
     }
 
     // ---- Blocklist ----

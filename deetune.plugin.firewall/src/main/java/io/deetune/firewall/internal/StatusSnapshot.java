@@ -18,7 +18,7 @@ final class StatusSnapshot {
      * @param drops     malformed, blocked, tiny fragments (see {@link FirewallStage#drops()}); null when not loaded
      * @param lastError the error of the last refused configuration, or null
      */
-    static FirewallStatus of(RuleSet ruleSet, List<RuleTables.RuleCounter> counters, long[] drops, String lastError) {
+    static FirewallStatus of(RuleSet ruleSet, List<RuleCounter> counters, long[] drops, String lastError) {
         List<Rule> rules = ruleSet.rules();
         List<FirewallRule> entries = new ArrayList<>(rules.size());
         for (int rank = 0; rank < rules.size(); rank++) {
@@ -30,11 +30,11 @@ final class StatusSnapshot {
                 Optional.ofNullable(lastError));
     }
 
-    private static Optional<RuleHits> hits(List<RuleTables.RuleCounter> counters, int index) {
+    private static Optional<RuleHits> hits(List<RuleCounter> counters, int index) {
         if (index >= counters.size()) {
             return Optional.empty();
         }
-        RuleTables.RuleCounter c = counters.get(index);
+        RuleCounter c = counters.get(index);
         return Optional.of(new RuleHits(c.packets(), c.bytes(), c.lastHitNanos()));
     }
 }

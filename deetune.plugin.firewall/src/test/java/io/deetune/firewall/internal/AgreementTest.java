@@ -66,7 +66,7 @@ class AgreementTest {
                 packets++;
                 drops += verdict == XDP_DROP ? 1 : 0;
             }
-            List<RuleTables.RuleCounter> counters = stage.tables.counters();
+            List<RuleCounter> counters = stage.tables.counters();
             for (int r = 0; r < expectedHits.length; r++) {
                 assertEquals(expectedHits[r], counters.get(r).packets(), "seed " + SEED + " round " + round
                         + ": hits of " + (r < set.rules().size() ? set.rules().get(r).toSyntax() : "the default policy"));

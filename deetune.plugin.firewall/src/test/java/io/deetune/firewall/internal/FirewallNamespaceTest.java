@@ -97,7 +97,7 @@ class FirewallNamespaceTest {
             String answers = lab.exec(client, command.toArray(String[]::new));
             assertTrue(answers.contains("synack 2222 40002"), "the allowed SYN is answered: " + answers);
             assertFalse(answers.contains("synack 22 40001"), "the listener on port 22 never saw the SYN: " + answers);
-            assertEquals(2, stage.tables.drops(BpfLayout.DROP_TINY_FRAGMENT), "both fragments dropped as tiny fragments");
+            assertEquals(2, stage.tables.drops(FirewallConsts.DROP_TINY_FRAGMENT), "both fragments dropped as tiny fragments");
         } finally {
             Files.delete(script);
         }

@@ -52,8 +52,8 @@ class FirewallTcTest {
         byte[] arp = Arrays.copyOf(ssh, 60);
         Packets.putShort(arp, 12, 0x0806);
         assertEquals(TestRunResult.TC_ACT_UNSPEC, stage.verdict(arp), "not IP: not judged");
-        assertArrayEquals(new long[] {1, 1}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
-                stage.tables.drops(BpfLayout.DROP_BLOCKED)});
+        assertArrayEquals(new long[] {1, 1}, new long[] {stage.tables.drops(FirewallConsts.DROP_MALFORMED),
+                stage.tables.drops(FirewallConsts.DROP_BLOCKED)});
     }
 
     @Test
@@ -69,7 +69,7 @@ class FirewallTcTest {
         assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(Packets.padded(Packets.withIpLength(udp, 20 + 4), 60)),
                 "UDP header past the IP length");
         assertEquals(TestRunResult.TC_ACT_UNSPEC, stage.verdict(Packets.padded(udp, 60)), "a padded whole datagram");
-        assertArrayEquals(new long[] {2, 2}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
-                stage.tables.drops(BpfLayout.DROP_TINY_FRAGMENT)});
+        assertArrayEquals(new long[] {2, 2}, new long[] {stage.tables.drops(FirewallConsts.DROP_MALFORMED),
+                stage.tables.drops(FirewallConsts.DROP_TINY_FRAGMENT)});
     }
 }
