@@ -4,7 +4,7 @@
  * NIC. Allowed packets continue the chain.
  */
 #include <deetune/chain.h>
-#include "firewall_verdict.h"
+#include "firewall_stage.h"
 
 SEC("xdp")
 int firewall(struct xdp_md *ctx)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
-/* Limits and enumerations of the firewall stage; io.deetune.firewall.internal.BpfLayout mirrors them. */
+/* Limits and enumerations of the firewall stage; io.deetune.firewall.internal.FirewallConsts mirrors them. */
 #ifndef FIREWALL_CONSTS_H
 #define FIREWALL_CONSTS_H
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR Apache-2.0 */
 /*
- * Structs shared with Java (io.deetune.firewall.internal.BpfLayout encodes them; a test checks sizes and offsets
- * against this object's BTF). Addresses, ports in keys: network byte order; everything else: host order.
+ * Structs shared with Java: each is mirrored by one codec in io.deetune.firewall.internal (the record whose Javadoc
+ * names the struct), and FirewallStructsTest checks each codec's size and offsets against the BTF. Addresses, ports in
+ * keys: network byte order; everything else: host order.
  */
 #ifndef FIREWALL_STRUCTS_H
 #define FIREWALL_STRUCTS_H

@@ -5,7 +5,7 @@
  * rules and counters as the XDP program. A separate object because a tail-call map serves one program type.
  */
 #include <deetune/chain.h>
-#include "firewall_verdict.h"
+#include "firewall_stage.h"
 
 SEC("tc")
 int firewall(struct __sk_buff *skb)

@@ -68,6 +68,14 @@ public class DistributionTest extends DistributionTestBase {
         }
     }
 
+    /** A plugin's bundle is named after its folder (deetune.plugin.firewall -> io.deetune.plugin.firewall). */
+    @Test
+    public void theFirewallBundleIsNamedAfterItsFolder() {
+        Bundle firewall = Arrays.stream(context.getBundles()).filter(b -> "io.deetune.plugin.firewall".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow(() -> new AssertionError("bundle io.deetune.plugin.firewall is not installed"));
+        assertEquals("io.deetune.plugin.firewall state", Bundle.ACTIVE, firewall.getState());
+    }
+
     @Test
     public void deetuneCommandRunsThroughTheShellAndPrintsItsTable() {
         String output = console.execute(KarafConsole.ADMIN, "deetune:pipelines");

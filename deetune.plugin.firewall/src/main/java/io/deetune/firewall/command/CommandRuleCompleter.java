@@ -1,6 +1,6 @@
 package io.deetune.firewall.command;
 
-import io.deetune.firewall.internal.FirewallStage;
+import io.deetune.firewall.Firewall;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -14,7 +14,7 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
 public class CommandRuleCompleter implements Completer {
 
     @Reference
-    FirewallStage firewall;
+    Firewall firewall;
 
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {

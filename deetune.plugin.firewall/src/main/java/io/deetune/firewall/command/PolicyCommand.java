@@ -1,7 +1,7 @@
 package io.deetune.firewall.command;
 
-import io.deetune.firewall.internal.Action;
-import io.deetune.firewall.internal.FirewallStage;
+import io.deetune.firewall.Action;
+import io.deetune.firewall.Firewall;
 import java.io.IOException;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -20,7 +20,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 public class PolicyCommand implements org.apache.karaf.shell.api.action.Action {
 
     @Reference
-    FirewallStage firewall;
+    Firewall firewall;
 
     @Reference
     ConfigurationAdmin configurationAdmin;
@@ -36,9 +36,9 @@ public class PolicyCommand implements org.apache.karaf.shell.api.action.Action {
             return null;
         }
         Action action = Action.parse(policy);
-        Configuration configuration = configurationAdmin.getConfiguration(FirewallStage.PID, "?");
+        Configuration configuration = configurationAdmin.getConfiguration(Firewall.PID, "?");
         Dictionary<String, Object> properties = configuration.getProperties() == null ? new Hashtable<>() : configuration.getProperties();
-        properties.put("default.policy", action.toString());
+        properties.put(Firewall.DEFAULT_POLICY, action.toString());
         configuration.update(properties);
         // Apply now as well: the configuration event arrives asynchronously.
         firewall.policy(action);

@@ -1,6 +1,6 @@
 package io.deetune.firewall.command;
 
-import io.deetune.firewall.internal.FirewallStage;
+import io.deetune.firewall.Firewall;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -15,7 +15,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 public class RuleAddCommand implements Action {
 
     @Reference
-    FirewallStage firewall;
+    Firewall firewall;
 
     @Argument(index = 0, name = "rule", required = true, multiValued = true,
             description = "allow|deny [priority N] [src CIDR] [dst CIDR] [proto P] [sport P|LO-HI] [dport P|LO-HI] [flags SET[/MASK]]")

@@ -1,10 +1,10 @@
 package io.deetune.firewall.command;
 
-import io.deetune.firewall.internal.FirewallStage;
-import io.deetune.firewall.internal.Rule;
-import io.deetune.firewall.internal.RuleSet;
-import io.deetune.firewall.internal.RuleTables.RuleCounter;
-import java.util.List;
+import io.deetune.firewall.Firewall;
+import io.deetune.firewall.FirewallRule;
+import io.deetune.firewall.FirewallStatus;
+import io.deetune.firewall.RuleHits;
+import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -16,31 +16,35 @@ import org.apache.karaf.shell.support.table.ShellTable;
 public class RuleListCommand implements Action {
 
     @Reference
-    FirewallStage firewall;
+    Firewall firewall;
 
     @Override
     public Object execute() {
-        RuleSet set = firewall.ruleSet();
-        List<RuleCounter> counters = firewall.counters();
+        FirewallStatus status = firewall.status();
         ShellTable table = new ShellTable();
         table.column("#");
         table.column("Origin");
         table.column("Rule");
         table.column("Packets").alignRight();
         table.column("Bytes").alignRight();
-        for (int rank = 0; rank < set.rules().size(); rank++) {
-            Rule rule = set.rules().get(rank);
-            RuleCounter counter = rank < counters.size() ? counters.get(rank) : null;
-            table.addRow().addContent(rank + 1, rule.origin(), rule.toSyntax(),
-                    counter == null ? "-" : counter.packets(), counter == null ? "-" : counter.bytes());
+        for (int rank = 0; rank < status.rules().size(); rank++) {
+            FirewallRule rule = status.rules().get(rank);
+            table.addRow().addContent(rank + 1, rule.origin(), rule.rule(), packets(rule.hits()), bytes(rule.hits()));
         }
-        RuleCounter fallback = counters.isEmpty() ? null : counters.getLast();
-        table.addRow().addContent("", "policy", "default " + set.defaultPolicy(),
-                fallback == null ? "-" : fallback.packets(), fallback == null ? "-" : fallback.bytes());
+        Optional<RuleHits> fallback = status.defaultPolicyHits();
+        table.addRow().addContent("", "policy", "default " + status.defaultPolicy(), packets(fallback), bytes(fallback));
         table.print(System.out);
-        if (firewall.lastError() != null) {
-            System.out.println("Last change refused (the rules above stay in force): " + firewall.lastError());
-        }
+        status.lastError().ifPresent(error ->
+                System.out.println("Last change refused (the rules above stay in force): " + error));
         return null;
+    }
+
+    /** "-" while the stage is not loaded. */
+    private static Object packets(Optional<RuleHits> hits) {
+        return hits.<Object>map(RuleHits::packets).orElse("-");
+    }
+
+    private static Object bytes(Optional<RuleHits> hits) {
+        return hits.<Object>map(RuleHits::bytes).orElse("-");
     }
 }

@@ -1,6 +1,6 @@
 package io.deetune.firewall.command;
 
-import io.deetune.firewall.internal.FirewallStage;
+import io.deetune.firewall.Firewall;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -13,7 +13,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 public class RuleRemoveCommand implements Action {
 
     @Reference
-    FirewallStage firewall;
+    Firewall firewall;
 
     @Argument(index = 0, name = "number", required = true, description = "the rule's number (see firewall:rule-list)")
     @Completion(CommandRuleCompleter.class)

@@ -1,12 +1,14 @@
 package io.deetune.firewall.command;
 
-import io.deetune.firewall.internal.FirewallStage;
-import io.deetune.firewall.internal.RuleSet;
-import io.deetune.firewall.internal.RuleTables.RuleCounter;
+import io.deetune.firewall.Drops;
+import io.deetune.firewall.Firewall;
+import io.deetune.firewall.FirewallRule;
+import io.deetune.firewall.FirewallStatus;
+import io.deetune.firewall.RuleHits;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -19,20 +21,29 @@ import org.apache.karaf.shell.support.table.ShellTable;
 public class StatsCommand implements Action {
 
     @Reference
-    FirewallStage firewall;
+    Firewall firewall;
 
     @Option(name = "--top", description = "how many rules to show (default 10)")
     int top = 10;
 
+    /** A row of the table: the rule's number (empty for the default policy), its text and its hits. */
+    private record Line(Object number, String rule, RuleHits hits) {}
+
     @Override
     public Object execute() {
-        long[] drops = firewall.drops();
-        if (drops == null) {
+        FirewallStatus status = firewall.status();
+        if (!status.loaded()) {
             System.out.println("the firewall stage is not loaded into any pipeline yet");
             return null;
         }
-        RuleSet set = firewall.ruleSet();
-        List<RuleCounter> counters = firewall.counters();
+        // In rank order, the default policy last; the sort below is stable, so equal hits keep that order.
+        List<Line> lines = new ArrayList<>();
+        for (int rank = 0; rank < status.rules().size(); rank++) {
+            FirewallRule rule = status.rules().get(rank);
+            int number = rank + 1;
+            rule.hits().ifPresent(hits -> lines.add(new Line(number, rule.rule(), hits)));
+        }
+        status.defaultPolicyHits().ifPresent(hits -> lines.add(new Line("", "default " + status.defaultPolicy(), hits)));
         long now = System.nanoTime();
         ShellTable table = new ShellTable();
         table.column("#");
@@ -40,20 +51,16 @@ public class StatsCommand implements Action {
         table.column("Packets").alignRight();
         table.column("Bytes").alignRight();
         table.column("Last hit").alignRight();
-        IntStream.range(0, counters.size()).boxed()
-                .sorted(Comparator.comparingLong((Integer rank) -> counters.get(rank).packets()).reversed())
+        lines.stream()
+                .sorted(Comparator.comparingLong((Line line) -> line.hits().packets()).reversed())
                 .limit(top)
-                .forEach(rank -> {
-                    RuleCounter c = counters.get(rank);
-                    boolean fallback = rank == set.rules().size();
-                    table.addRow().addContent(fallback ? "" : rank + 1,
-                            fallback ? "default " + set.defaultPolicy() : set.rules().get(rank).toSyntax(),
-                            c.packets(), c.bytes(), c.lastHitNanos() == 0 ? "never"
-                                    : Duration.ofNanos(now - c.lastHitNanos()).toSeconds() + " s ago");
-                });
+                .forEach(line -> table.addRow().addContent(line.number(), line.rule(), line.hits().packets(),
+                        line.hits().bytes(), line.hits().lastHitNanos() == 0 ? "never"
+                                : Duration.ofNanos(now - line.hits().lastHitNanos()).toSeconds() + " s ago"));
         table.print(System.out);
-        System.out.println("dropped as malformed: " + drops[0] + ", by the blocklist: " + drops[1]
-                + ", as tiny fragments: " + drops[2]);
+        Drops drops = status.drops().orElseThrow();
+        System.out.println("dropped as malformed: " + drops.malformed() + ", by the blocklist: " + drops.blocked()
+                + ", as tiny fragments: " + drops.tinyFragments());
         return null;
     }
 }

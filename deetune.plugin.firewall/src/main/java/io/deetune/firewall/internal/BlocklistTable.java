@@ -1,13 +1,11 @@
 package io.deetune.firewall.internal;
 
 import io.deetune.bpf.BpfMap;
+import io.deetune.bpf.TypedMap;
 import io.deetune.firewall.BlockedEntry;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +23,7 @@ public final class BlocklistTable {
     static final long NEVER = Long.MAX_VALUE;
 
     private final BpfMap map;
+    private final TypedMap<BlockKey, BlockEntry> entries;
     private final RuleTables tables;
     /** The earliest expiry (System.nanoTime) among the entries, as far as this object knows; NEVER if none. */
     private long nextExpiry = NEVER;
@@ -32,6 +31,7 @@ public final class BlocklistTable {
     /** {@code tables} learns whether the blocklist is in use (the stage skips the lookup of an empty one). */
     public BlocklistTable(BpfMap map, RuleTables tables) {
         this.map = map;
+        this.entries = map.typed(BlockKey.CODEC, BlockEntry.CODEC);
         this.tables = tables;
         // A blocklist pinned by an earlier run may hold entries already, expired ones too.
         tables.blocklistInUse(!map.isEmpty());
@@ -47,14 +47,13 @@ public final class BlocklistTable {
             expires = System.nanoTime() + duration.toNanos();
             nextExpiry = Math.min(nextExpiry, expires);
         }
-        byte[] key = key(cidr);
-        map.update(key, BpfLayout.buffer(BpfLayout.BLOCK_ENTRY_SIZE).putLong(expires).putLong(0)
-                .putInt(prefixLength(key)).putInt(0).array());
+        BlockKey key = BlockKey.of(cidr);
+        entries.put(key, new BlockEntry(expires, 0, key.prefixLength()));
         tables.blocklistInUse(true);
     }
 
     public synchronized boolean unblock(Cidr cidr) {
-        boolean removed = map.delete(key(cidr));
+        boolean removed = entries.remove(BlockKey.of(cidr));
         if (removed && map.isEmpty()) {
             tables.blocklistInUse(false);
         }
@@ -80,57 +79,37 @@ public final class BlocklistTable {
     private List<BlockedEntry> walk() {
         long now = System.nanoTime();
         Instant wallNow = Instant.now();
-        List<BlockedEntry> entries = new ArrayList<>();
+        List<BlockedEntry> live = new ArrayList<>();
         long next = NEVER;
         boolean purged = false;
-        for (byte[] key : map.keys()) {
-            Optional<byte[]> value = map.lookup(key);
+        for (byte[] raw : map.keys()) {
+            BlockKey key = BlockKey.CODEC.fromBytes(raw);
+            Optional<BlockEntry> value = entries.get(key);
             if (value.isEmpty()) {
                 continue;
             }
-            ByteBuffer entry = ByteBuffer.wrap(value.get()).order(ByteOrder.LITTLE_ENDIAN);
-            long expires = entry.getLong();
-            long packets = entry.getLong();
+            long expires = value.get().expiresNanos();
             if (expires != 0 && expires <= now) {
-                map.delete(key);
+                entries.remove(key);
                 purged = true;
                 continue;
             }
             if (expires != 0) {
                 next = Math.min(next, expires);
             }
-            entries.add(new BlockedEntry(cidr(key).toString(),
-                    expires == 0 ? Optional.empty() : Optional.of(wallNow.plusNanos(expires - now)), packets));
+            live.add(new BlockedEntry(key.cidr().toString(),
+                    expires == 0 ? Optional.empty() : Optional.of(wallNow.plusNanos(expires - now)), value.get().packets()));
         }
         nextExpiry = next;
-        if (purged && entries.isEmpty() && map.isEmpty()) {
+        if (purged && live.isEmpty() && map.isEmpty()) {
             tables.blocklistInUse(false);
         }
-        return entries;
+        return live;
     }
 
-    private static int prefixLength(byte[] key) {
-        return ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    }
-
-    static byte[] key(Cidr cidr) {
-        ByteBuffer key = BpfLayout.buffer(BpfLayout.BLOCK_KEY_SIZE);
-        byte[] address = cidr.address();
-        if (cidr.ipv6()) {
-            key.putInt(cidr.prefixLength()).put(address);
-        } else {
-            key.putInt(96 + cidr.prefixLength()).put(new byte[10]).put((byte) 0xff).put((byte) 0xff).put(address);
-        }
-        return key.array();
-    }
-
+    /** The prefix of an encoded key of the trie. */
     static Cidr cidr(byte[] key) {
-        ByteBuffer in = ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN);
-        int prefix = in.getInt();
-        byte[] address = Arrays.copyOfRange(key, 4, 20);
-        boolean mapped = prefix >= 96 && Arrays.equals(Arrays.copyOfRange(address, 0, 12),
-                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff});
-        return mapped ? Cidr.of(Arrays.copyOfRange(address, 12, 16), prefix - 96) : Cidr.of(address, prefix);
+        return BlockKey.CODEC.fromBytes(key).cidr();
     }
 
 }

@@ -3,8 +3,11 @@ package io.deetune.firewall.internal;
 import io.deetune.core.api.ConfigText;
 import io.deetune.core.api.Stage;
 import io.deetune.core.api.StageMaps;
+import io.deetune.firewall.Action;
 import io.deetune.firewall.BlockedEntry;
 import io.deetune.firewall.Blocklist;
+import io.deetune.firewall.Firewall;
+import io.deetune.firewall.FirewallStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,15 +34,16 @@ import org.slf4j.LoggerFactory;
  * The firewall stage: contributes firewall.bpf.o to the XDP pipelines (or firewall_tc.bpf.o to the tc-ingress ones,
  * configured by {@code deetune.stage.hook}), keeps the rules (from the rules file and from
  * commands) and the default policy, and installs every accepted change atomically. A rule set with any error is
- * refused whole; the one in force stays.
+ * refused whole; the one in force stays. Other bundles and the commands reach it as the {@link Firewall} and
+ * {@link Blocklist} services.
  */
-@Component(service = {Stage.class, Blocklist.class, FirewallStage.class}, configurationPid = FirewallStage.PID,
+@Component(service = {Stage.class, Blocklist.class, Firewall.class}, configurationPid = Firewall.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL,
         property = {Stage.NAME + "=firewall", Stage.PRIORITY + ":Integer=200", Stage.HOOK + "=xdp"})
 @Designate(ocd = FirewallConfig.class)
-public final class FirewallStage implements Stage, Blocklist {
+public final class FirewallStage implements Stage, Blocklist, Firewall {
 
-    public static final String PID = "io.deetune.firewall";
+    static final String PID = Firewall.PID;
     static final String OBJECT = "bpf/firewall.bpf.o";
     /** The same stage for the tc-ingress hook (firewall_tc.bpf.c). */
     static final String TC_OBJECT = "bpf/firewall_tc.bpf.o";
@@ -212,9 +216,14 @@ public final class FirewallStage implements Stage, Blocklist {
         blocklist = null;
     }
 
-    // ---- rules, for the commands ----
+    // ---- Firewall ----
 
-    /** Adds a rule given in the rules-file syntax; returns its command number (for rule-remove). */
+    @Override
+    public synchronized FirewallStatus status() {
+        return StatusSnapshot.of(ruleSet, counters(), drops(), lastError);
+    }
+
+    @Override
     public synchronized int addRule(String text) {
         int number = nextCommandRule;
         Rule rule = RuleParser.parseLine(text, "command #" + number);
@@ -228,7 +237,7 @@ public final class FirewallStage implements Stage, Blocklist {
         return number;
     }
 
-    /** Removes a rule added by command; false if there is none with that number. */
+    @Override
     public synchronized boolean removeRule(int number) {
         if (!commandRules.containsKey(number)) {
             return false;
@@ -239,40 +248,42 @@ public final class FirewallStage implements Stage, Blocklist {
         return true;
     }
 
-    /** Numbers of the rules added by command. */
+    @Override
     public synchronized List<Integer> commandRuleNumbers() {
         return List.copyOf(commandRules.keySet());
     }
 
-    /** Sets the default policy until the configuration changes (the policy command also persists it). */
+    @Override
     public synchronized void policy(Action newPolicy) {
+        Objects.requireNonNull(newPolicy, "policy");
         apply(fileRules, commandRules, newPolicy);
     }
 
+    @Override
     public synchronized Action policy() {
         return policy;
     }
 
     /** The rule set in force, in rank order. */
-    public synchronized RuleSet ruleSet() {
+    synchronized RuleSet ruleSet() {
         return ruleSet;
     }
 
     /** The error of the last configuration or rules file that was refused, or null. */
-    public synchronized String lastError() {
+    synchronized String lastError() {
         return lastError;
     }
 
     /** Counters per rank (the last is the default policy); empty while the stage is not loaded. */
-    public synchronized List<RuleTables.RuleCounter> counters() {
+    synchronized List<RuleCounter> counters() {
         return tables == null ? List.of() : tables.counters();
     }
 
     /** Packets dropped as malformed, as blocklisted and as tiny fragments (in that order), or null while not loaded. */
-    public synchronized long[] drops() {
+    synchronized long[] drops() {
         return tables == null ? null
-                : new long[] {tables.drops(BpfLayout.DROP_MALFORMED), tables.drops(BpfLayout.DROP_BLOCKED),
-                        tables.drops(BpfLayout.DROP_TINY_FRAGMENT)};
+                : new long[] {tables.drops(FirewallConsts.DROP_MALFORMED), tables.drops(FirewallConsts.DROP_BLOCKED),
+                        tables.drops(FirewallConsts.DROP_TINY_FRAGMENT)};
     }
 
     // ---- Blocklist ----

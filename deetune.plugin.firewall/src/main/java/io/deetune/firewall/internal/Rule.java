@@ -1,5 +1,6 @@
 package io.deetune.firewall.internal;
 
+import io.deetune.firewall.Action;
 import java.util.ArrayList;
 import java.util.List;
 

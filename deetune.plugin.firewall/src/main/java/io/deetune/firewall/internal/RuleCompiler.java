@@ -1,6 +1,6 @@
 package io.deetune.firewall.internal;
 
-import java.nio.ByteBuffer;
+import io.deetune.bpf.Codec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -33,13 +33,13 @@ public final class RuleCompiler {
                 tuples.computeIfAbsent(Tuple.of(rule, ipv6), t -> new ArrayList<>()).add(rank);
             }
         }
-        if (tuples.size() > BpfLayout.MAX_TUPLES) {
+        if (tuples.size() > FirewallConsts.MAX_TUPLES) {
             throw new RuleException("the rule set has " + tuples.size() + " distinct " + (ipv6 ? "IPv6" : "IPv4")
                     + " rule shapes (combinations of prefix lengths, protocol given or not, port range, TCP flags mask);"
-                    + " the stage searches at most " + BpfLayout.MAX_TUPLES + ": use fewer distinct prefix lengths or port ranges");
+                    + " the stage searches at most " + FirewallConsts.MAX_TUPLES + ": use fewer distinct prefix lengths or port ranges");
         }
-        byte[] encoded = new byte[tuples.size() * (ipv6 ? BpfLayout.TUPLE6_SIZE : BpfLayout.TUPLE4_SIZE)];
-        ByteBuffer out = ByteBuffer.wrap(encoded).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        Codec<RuleKey> keyCodec = RuleKey.of(ipv6);
+        List<TupleEntry> tupleEntries = new ArrayList<>(tuples.size());
         List<byte[]> keys = new ArrayList<>();
         List<Integer> ranks = new ArrayList<>();
         List<byte[]> values = new ArrayList<>();
@@ -47,20 +47,20 @@ public final class RuleCompiler {
         int index = 0;
         for (Map.Entry<Tuple, List<Integer>> entry : tuples.entrySet()) {
             Tuple tuple = entry.getKey();
-            tuple.encode(out, entry.getValue().getFirst());
+            tupleEntries.add(tuple.entry(entry.getValue().getFirst()));
             for (int rank : entry.getValue()) {
                 Rule rule = rules.get(rank);
-                byte[] key = tuple.key(rule, index);
+                byte[] key = keyCodec.toBytes(tuple.key(rule, index));
                 // The same key twice means the same match: the better-ranked rule (seen first) shadows the other.
                 if (seen.add(new KeyBytes(key))) {
                     keys.add(key);
                     ranks.add(rank);
-                    values.add(BpfLayout.buffer(BpfLayout.RULE_VALUE_SIZE).putInt(rank).putInt(rule.action().ordinal()).array());
+                    values.add(RuleValue.CODEC.toBytes(new RuleValue(rank, rule.action(), RuleCounter.ZERO)));
                 }
             }
             index++;
         }
-        return new CompiledRuleSet.Family(index, keys, ranks, values, encoded);
+        return new CompiledRuleSet.Family(tupleEntries, keys, ranks, values);
     }
 
     /** A rule key as a hash-set element. */

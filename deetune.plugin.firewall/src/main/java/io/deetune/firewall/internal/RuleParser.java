@@ -1,6 +1,7 @@
 package io.deetune.firewall.internal;
 
 import io.deetune.core.api.ConfigText;
+import io.deetune.firewall.Action;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

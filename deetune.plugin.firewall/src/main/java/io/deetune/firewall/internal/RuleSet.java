@@ -1,5 +1,6 @@
 package io.deetune.firewall.internal;
 
+import io.deetune.firewall.Action;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -55,9 +56,5 @@ public record RuleSet(List<Rule> rules, Action defaultPolicy) {
             throw new RuleException(problems);
         }
         return new RuleSet(ordered, defaultPolicy);
-    }
-
-    public RuleSet withDefaultPolicy(Action policy) {
-        return new RuleSet(rules, policy);
     }
 }

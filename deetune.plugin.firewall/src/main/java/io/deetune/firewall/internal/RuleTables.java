@@ -1,11 +1,12 @@
 package io.deetune.firewall.internal;
 
 import io.deetune.bpf.BpfMap;
+import io.deetune.bpf.Codec;
 import io.deetune.bpf.MapType;
+import io.deetune.bpf.TypedMap;
 import io.deetune.core.api.StageMaps;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,24 +22,25 @@ import java.util.List;
  */
 public final class RuleTables implements AutoCloseable {
 
-    private final BpfMap active;
-    private final BpfMap sets;
-    private final BpfMap ruleTables4;
-    private final BpfMap ruleTables6;
-    private final BpfMap defaults;
-    private final BpfMap drops;
+    private final TypedMap<Integer, Integer> active;
+    private final TypedMap<Integer, RuleSetEntry> sets;
+    /** The outer maps: bank -> the fd of that bank's rule table. */
+    private final TypedMap<Integer, Integer> ruleTables4;
+    private final TypedMap<Integer, Integer> ruleTables6;
+    private final TypedMap<Integer, RuleCounter> defaults;
+    private final TypedMap<Integer, Long> drops;
     /** Our handles of each bank's rule tables, for the counters (the outer maps hold the kernel's references). */
-    private final BpfMap[] tables4 = new BpfMap[BpfLayout.BANKS];
-    private final BpfMap[] tables6 = new BpfMap[BpfLayout.BANKS];
+    private final BpfMap[] tables4 = new BpfMap[FirewallConsts.BANKS];
+    private final BpfMap[] tables6 = new BpfMap[FirewallConsts.BANKS];
     private CompiledRuleSet installed;
 
     public RuleTables(StageMaps maps) {
-        this.active = maps.map("fw_active");
-        this.sets = maps.map("fw_sets");
-        this.ruleTables4 = maps.map("fw_rule_tables4");
-        this.ruleTables6 = maps.map("fw_rule_tables6");
-        this.defaults = maps.map("fw_defaults");
-        this.drops = maps.map("fw_drops");
+        this.active = maps.map("fw_active").typed(Codec.U32, Codec.U32);
+        this.sets = maps.map("fw_sets").typed(Codec.U32, RuleSetEntry.CODEC);
+        this.ruleTables4 = maps.map("fw_rule_tables4").typed(Codec.U32, Codec.U32);
+        this.ruleTables6 = maps.map("fw_rule_tables6").typed(Codec.U32, Codec.U32);
+        this.defaults = maps.map("fw_defaults").typed(Codec.U32, RuleCounter.CODEC);
+        this.drops = maps.map("fw_drops").typed(Codec.U32, Codec.U64);
     }
 
     /** Makes {@code compiled} the rule set that judges packets, in one map update. */
@@ -48,15 +50,16 @@ public final class RuleTables implements AutoCloseable {
         BpfMap rules4 = null;
         BpfMap rules6 = null;
         try {
-            rules4 = ruleTable("fw_rules4", BpfLayout.KEY4_SIZE, compiled.v4());
-            rules6 = ruleTable("fw_rules6", BpfLayout.KEY6_SIZE, compiled.v6());
-            ruleTables4.update(BpfLayout.u32(idle), BpfLayout.u32(rules4.fd()));
-            ruleTables6.update(BpfLayout.u32(idle), BpfLayout.u32(rules6.fd()));
-            byte[][] zero = new byte[BpfMap.possibleCpus()][BpfLayout.RULE_COUNTER_SIZE];
-            defaults.updatePerCpu(BpfLayout.u32(idle), zero, BpfMap.ANY);
-            sets.update(BpfLayout.u32(idle), compiled.encodeRuleSet(generation));
+            rules4 = ruleTable("fw_rules4", RuleKey.IPV4, compiled.v4());
+            rules6 = ruleTable("fw_rules6", RuleKey.IPV6, compiled.v6());
+            ruleTables4.put(idle, rules4.fd());
+            ruleTables6.put(idle, rules6.fd());
+            byte[][] zero = new byte[BpfMap.possibleCpus()][];
+            Arrays.fill(zero, RuleCounter.CODEC.toBytes(RuleCounter.ZERO));
+            defaults.map().updatePerCpu(Codec.U32.toBytes(idle), zero, BpfMap.ANY);
+            sets.put(idle, compiled.ruleSetEntry(generation));
             // The switch: from here on every packet is judged by the new rule set.
-            active.update(BpfLayout.u32(0), BpfLayout.u32(idle | (activeWord() & BpfLayout.ACTIVE_BLOCKLIST)));
+            active.put(0, idle | (activeWord() & FirewallConsts.ACTIVE_BLOCKLIST));
         } catch (RuntimeException e) {
             closeQuietly(rules4);
             closeQuietly(rules6);
@@ -69,8 +72,8 @@ public final class RuleTables implements AutoCloseable {
         installed = compiled;
     }
 
-    private static BpfMap ruleTable(String name, int keySize, CompiledRuleSet.Family family) {
-        BpfMap table = BpfMap.create(MapType.PERCPU_HASH, name, keySize, BpfLayout.RULE_VALUE_SIZE,
+    private static BpfMap ruleTable(String name, Codec<RuleKey> keys, CompiledRuleSet.Family family) {
+        BpfMap table = BpfMap.create(MapType.PERCPU_HASH, name, keys.size(), RuleValue.CODEC.size(),
                 Math.max(1, family.keys().size()), 0);
         try {
             table.updateBatchEveryCpu(family.keys(), family.values(), BpfMap.ANY);
@@ -93,24 +96,24 @@ public final class RuleTables implements AutoCloseable {
     }
 
     public int activeBank() {
-        return activeWord() & BpfLayout.ACTIVE_BANK;
+        return activeWord() & FirewallConsts.ACTIVE_BANK;
     }
 
     private int activeWord() {
-        return ByteBuffer.wrap(active.lookup(BpfLayout.u32(0)).orElseThrow()).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return active.get(0).orElseThrow();
     }
 
     /** Whether the stage looks packets up in the blocklist. */
     public boolean blocklistInUse() {
-        return (activeWord() & BpfLayout.ACTIVE_BLOCKLIST) != 0;
+        return (activeWord() & FirewallConsts.ACTIVE_BLOCKLIST) != 0;
     }
 
     /** Tells the stage whether the blocklist holds any entry; while it holds none, packets skip its lookup. */
     public synchronized void blocklistInUse(boolean inUse) {
         int word = activeWord();
-        int next = inUse ? word | BpfLayout.ACTIVE_BLOCKLIST : word & ~BpfLayout.ACTIVE_BLOCKLIST;
+        int next = inUse ? word | FirewallConsts.ACTIVE_BLOCKLIST : word & ~FirewallConsts.ACTIVE_BLOCKLIST;
         if (next != word) {
-            active.update(BpfLayout.u32(0), BpfLayout.u32(next));
+            active.put(0, next);
         }
     }
 
@@ -120,7 +123,7 @@ public final class RuleTables implements AutoCloseable {
     }
 
     private long generation(int bank) {
-        return ByteBuffer.wrap(sets.lookup(BpfLayout.u32(bank)).orElseThrow()).order(ByteOrder.LITTLE_ENDIAN).getLong(8);
+        return sets.get(bank).orElseThrow().generation();
     }
 
     /**
@@ -133,58 +136,38 @@ public final class RuleTables implements AutoCloseable {
         }
         int bank = activeBank();
         int rules = installed.ruleCount();
-        long[] packets = new long[rules + 1];
-        long[] bytes = new long[rules + 1];
-        long[] last = new long[rules + 1];
+        RuleCounter[] counters = new RuleCounter[rules + 1];
+        Arrays.fill(counters, RuleCounter.ZERO);
         BpfMap[][] tables = {tables4, tables6};
         CompiledRuleSet.Family[] families = {installed.v4(), installed.v6()};
         for (int f = 0; f < families.length; f++) {
             List<byte[]> keys = families[f].keys();
             for (int i = 0; i < keys.size(); i++) {
                 int rank = families[f].ranks().get(i);
-                tables[f][bank].lookupPerCpu(keys.get(i)).ifPresent(values -> add(values, 8, rank, packets, bytes, last));
+                tables[f][bank].lookupPerCpu(keys.get(i)).ifPresent(values -> {
+                    for (byte[] value : values) {
+                        counters[rank] = counters[rank].plus(RuleValue.CODEC.fromBytes(value).counter());
+                    }
+                });
             }
         }
-        defaults.lookupPerCpu(BpfLayout.u32(bank)).ifPresent(values -> add(values, 0, rules, packets, bytes, last));
-        List<RuleCounter> result = new ArrayList<>(rules + 1);
-        for (int i = 0; i <= rules; i++) {
-            result.add(new RuleCounter(packets[i], bytes[i], last[i]));
-        }
-        return result;
+        defaults.getSummed(bank, RuleCounter::plus).ifPresent(sum -> counters[rules] = counters[rules].plus(sum));
+        return new ArrayList<>(Arrays.asList(counters));
     }
 
-    /** Adds the per-CPU struct fw_rule_counter found at {@code offset} of each value to index {@code i}. */
-    private static void add(byte[][] perCpu, int offset, int i, long[] packets, long[] bytes, long[] last) {
-        for (byte[] value : perCpu) {
-            ByteBuffer counter = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).position(offset);
-            packets[i] += counter.getLong();
-            bytes[i] += counter.getLong();
-            last[i] = Math.max(last[i], counter.getLong());
-        }
-    }
-
-    /** Packets dropped for a reason other than a rule: {@link BpfLayout#DROP_BLOCKED}, {@link BpfLayout#DROP_MALFORMED},
-     * {@link BpfLayout#DROP_TINY_FRAGMENT}. */
+    /** Packets dropped for a reason other than a rule: {@link FirewallConsts#DROP_BLOCKED},
+     * {@link FirewallConsts#DROP_MALFORMED}, {@link FirewallConsts#DROP_TINY_FRAGMENT}. */
     public long drops(int reason) {
-        return drops.lookupPerCpu(BpfLayout.u32(reason)).map(values -> {
-            long sum = 0;
-            for (byte[] v : values) {
-                sum += ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            }
-            return sum;
-        }).orElse(0L);
+        return drops.getSummed(reason, Long::sum).orElse(0L);
     }
 
     @Override
     public synchronized void close() {
-        for (int bank = 0; bank < BpfLayout.BANKS; bank++) {
+        for (int bank = 0; bank < FirewallConsts.BANKS; bank++) {
             closeQuietly(tables4[bank]);
             closeQuietly(tables6[bank]);
             tables4[bank] = null;
             tables6[bank] = null;
         }
     }
-
-    /** @param lastHitNanos CLOCK_MONOTONIC of the last hit, 0 if none */
-    public record RuleCounter(long packets, long bytes, long lastHitNanos) {}
 }

@@ -1,7 +1,5 @@
 package io.deetune.firewall.internal;
 
-import java.nio.ByteBuffer;
-
 /**
  * The shape of a rule: what a tuple of the tuple-space search is. Rules of one shape differ only in the values of
  * the matched fields, so they are exact-match entries of one hash table (keyed by the tuple and the masked fields).
@@ -26,38 +24,26 @@ record Tuple(boolean ipv6, int sourcePrefix, int destinationPrefix, boolean prot
     }
 
     private static int mode(PortRange range) {
-        return range.any() ? BpfLayout.PORT_ANY : range.single() ? BpfLayout.PORT_EXACT : BpfLayout.PORT_RANGE;
+        return range.any() ? FirewallConsts.PORT_ANY : range.single() ? FirewallConsts.PORT_EXACT : FirewallConsts.PORT_RANGE;
     }
 
-    /** The key of {@code rule} in tuple number {@code index} of its family's rule table (struct fw_key4 or fw_key6). */
-    byte[] key(Rule rule, int index) {
+    /** The key of {@code rule} in tuple number {@code index} of its family's rule table. */
+    RuleKey key(Rule rule, int index) {
         int addressBytes = ipv6 ? 16 : 4;
-        ByteBuffer key = BpfLayout.buffer(ipv6 ? BpfLayout.KEY6_SIZE : BpfLayout.KEY4_SIZE);
-        key.put((byte) index);
-        key.put((byte) (protocol ? rule.protocol() : 0));
-        key.put((byte) rule.tcpFlags().value());
-        key.put((byte) 0);
-        BpfLayout.putNetworkShort(key, sourcePortMode == BpfLayout.PORT_EXACT ? rule.sourcePort().low() : 0);
-        BpfLayout.putNetworkShort(key, destinationPortMode == BpfLayout.PORT_EXACT ? rule.destinationPort().low() : 0);
-        key.put(rule.source() == null ? new byte[addressBytes] : rule.source().address());
-        key.put(rule.destination() == null ? new byte[addressBytes] : rule.destination().address());
-        return key.array();
+        RuleKeyHead head = new RuleKeyHead(index, protocol ? rule.protocol() : 0, rule.tcpFlags().value(),
+                sourcePortMode == FirewallConsts.PORT_EXACT ? rule.sourcePort().low() : 0,
+                destinationPortMode == FirewallConsts.PORT_EXACT ? rule.destinationPort().low() : 0);
+        return new RuleKey(head, rule.source() == null ? new byte[addressBytes] : rule.source().address(),
+                rule.destination() == null ? new byte[addressBytes] : rule.destination().address());
     }
 
-    /** struct fw_tuple4 or fw_tuple6: the shape, then the prefix masks. */
-    void encode(ByteBuffer out, int bestRank) {
+    /** This tuple in a rule set: the shape, then the prefix masks; {@code bestRank} is the best rank of its rules. */
+    TupleEntry entry(int bestRank) {
         int bits = ipv6 ? 128 : 32;
-        out.putShort((short) (sourcePorts == null ? 0 : sourcePorts.low()));
-        out.putShort((short) (sourcePorts == null ? 0 : sourcePorts.high()));
-        out.putShort((short) (destinationPorts == null ? 0 : destinationPorts.low()));
-        out.putShort((short) (destinationPorts == null ? 0 : destinationPorts.high()));
-        out.putInt(bestRank);
-        out.put((byte) (protocol ? 0xff : 0));
-        out.put((byte) flagsMask);
-        out.put((byte) sourcePortMode);
-        out.put((byte) destinationPortMode);
-        out.put(mask(bits, sourcePrefix));
-        out.put(mask(bits, destinationPrefix));
+        TupleShape shape = new TupleShape(sourcePorts == null ? 0 : sourcePorts.low(), sourcePorts == null ? 0 : sourcePorts.high(),
+                destinationPorts == null ? 0 : destinationPorts.low(), destinationPorts == null ? 0 : destinationPorts.high(),
+                bestRank, protocol ? 0xff : 0, flagsMask, sourcePortMode, destinationPortMode);
+        return new TupleEntry(shape, mask(bits, sourcePrefix), mask(bits, destinationPrefix));
     }
 
     private static byte[] mask(int bits, int prefix) {

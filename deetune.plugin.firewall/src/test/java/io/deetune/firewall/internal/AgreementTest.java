@@ -5,6 +5,7 @@ import static io.deetune.bpf.TestRunResult.XDP_PASS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deetune.firewall.Action;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,7 +66,7 @@ class AgreementTest {
                 packets++;
                 drops += verdict == XDP_DROP ? 1 : 0;
             }
-            List<RuleTables.RuleCounter> counters = stage.tables.counters();
+            List<RuleCounter> counters = stage.tables.counters();
             for (int r = 0; r < expectedHits.length; r++) {
                 assertEquals(expectedHits[r], counters.get(r).packets(), "seed " + SEED + " round " + round
                         + ": hits of " + (r < set.rules().size() ? set.rules().get(r).toSyntax() : "the default policy"));

@@ -7,6 +7,7 @@ import io.deetune.bpf.NetNs;
 import io.deetune.bpf.TcDirection;
 import io.deetune.bpf.XdpMode;
 import io.deetune.bpf.testing.Packets;
+import io.deetune.firewall.Action;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

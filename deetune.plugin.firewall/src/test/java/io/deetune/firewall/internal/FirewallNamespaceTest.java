@@ -10,6 +10,7 @@ import io.deetune.bpf.XdpMode;
 import io.deetune.bpf.testing.NetLab;
 import io.deetune.bpf.testing.Packets;
 import io.deetune.bpf.testing.UdpTraffic;
+import io.deetune.firewall.Action;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -96,7 +97,7 @@ class FirewallNamespaceTest {
             String answers = lab.exec(client, command.toArray(String[]::new));
             assertTrue(answers.contains("synack 2222 40002"), "the allowed SYN is answered: " + answers);
             assertFalse(answers.contains("synack 22 40001"), "the listener on port 22 never saw the SYN: " + answers);
-            assertEquals(2, stage.tables.drops(BpfLayout.DROP_TINY_FRAGMENT), "both fragments dropped as tiny fragments");
+            assertEquals(2, stage.tables.drops(FirewallConsts.DROP_TINY_FRAGMENT), "both fragments dropped as tiny fragments");
         } finally {
             Files.delete(script);
         }

@@ -8,7 +8,6 @@ import io.deetune.bpf.testing.TestPins;
 import io.deetune.bpf.testing.UdpTraffic;
 import io.deetune.core.api.Hook;
 import io.deetune.core.internal.CoreHarness;
-import java.lang.annotation.Annotation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,12 +45,7 @@ class FirewallPipelineTest {
     }
 
     private static FirewallStage firewall(String hook) {
-        return new FirewallStage(new FirewallConfig() {
-            @Override public Class<? extends Annotation> annotationType() { return FirewallConfig.class; }
-            @Override public String rules_file() { return ""; }
-            @Override public String default_policy() { return "allow"; }
-            @Override public String deetune_stage_hook() { return hook; }
-        });
+        return new FirewallStage(FirewallConfigs.of(null, "allow", hook));
     }
 
     private int delivered(int port, int count) throws InterruptedException {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.testing.Packets;
-import java.lang.annotation.Annotation;
+import io.deetune.firewall.Action;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -25,12 +25,7 @@ class FirewallStageTest {
     Path dir;
 
     static FirewallConfig config(Path rules, String policy) {
-        return new FirewallConfig() {
-            @Override public Class<? extends Annotation> annotationType() { return FirewallConfig.class; }
-            @Override public String rules_file() { return rules == null ? "" : rules.toString(); }
-            @Override public String default_policy() { return policy; }
-            @Override public String deetune_stage_hook() { return "xdp"; }
-        };
+        return FirewallConfigs.of(rules, policy, "xdp");
     }
 
     static final byte[] SSH = Packets.tcp("192.0.2.10", 40000, "198.51.100.20", 22, Packets.TCP_SYN, new byte[0]);

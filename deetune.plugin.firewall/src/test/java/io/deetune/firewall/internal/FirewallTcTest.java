@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.deetune.bpf.TestRunResult;
 import io.deetune.bpf.testing.Packets;
+import io.deetune.firewall.Action;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tc-ingress object (firewall_tc.bpf.c) runs the same decision as the XDP one (firewall_verdict.h); these
+ * The tc-ingress object (firewall_tc.bpf.c) runs the same decision as the XDP one (firewall_stage.h); these
  * BPF_PROG_TEST_RUN checks make sure its entry program wires it up: verdicts, counters, blocklist, malformed frames.
  * FirewallBpfTest covers the decision itself in full through the XDP object.
  */
@@ -51,8 +52,8 @@ class FirewallTcTest {
         byte[] arp = Arrays.copyOf(ssh, 60);
         Packets.putShort(arp, 12, 0x0806);
         assertEquals(TestRunResult.TC_ACT_UNSPEC, stage.verdict(arp), "not IP: not judged");
-        assertArrayEquals(new long[] {1, 1}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
-                stage.tables.drops(BpfLayout.DROP_BLOCKED)});
+        assertArrayEquals(new long[] {1, 1}, new long[] {stage.tables.drops(FirewallConsts.DROP_MALFORMED),
+                stage.tables.drops(FirewallConsts.DROP_BLOCKED)});
     }
 
     @Test
@@ -68,7 +69,7 @@ class FirewallTcTest {
         assertEquals(TestRunResult.TC_ACT_SHOT, stage.verdict(Packets.padded(Packets.withIpLength(udp, 20 + 4), 60)),
                 "UDP header past the IP length");
         assertEquals(TestRunResult.TC_ACT_UNSPEC, stage.verdict(Packets.padded(udp, 60)), "a padded whole datagram");
-        assertArrayEquals(new long[] {2, 2}, new long[] {stage.tables.drops(BpfLayout.DROP_MALFORMED),
-                stage.tables.drops(BpfLayout.DROP_TINY_FRAGMENT)});
+        assertArrayEquals(new long[] {2, 2}, new long[] {stage.tables.drops(FirewallConsts.DROP_MALFORMED),
+                stage.tables.drops(FirewallConsts.DROP_TINY_FRAGMENT)});
     }
 }

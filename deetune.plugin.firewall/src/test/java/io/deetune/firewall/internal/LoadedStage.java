@@ -5,23 +5,24 @@ import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
 import io.deetune.bpf.TestRunResult;
 import io.deetune.core.api.StageMaps;
+import io.deetune.firewall.Action;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The firewall stage loaded standalone (no pipeline yet): the real object from the bundle's resources, its maps
  * seen through {@link StageMaps} as the core will hand them over, and the tables that fill them. With an empty
- * deetune_next slot, a packet the stage lets through ends in XDP_PASS.
+ * deetune_next slot, a packet the stage lets through ends in XDP_PASS. Public for the commands' tests.
  */
-final class LoadedStage implements AutoCloseable {
+public final class LoadedStage implements AutoCloseable {
 
     final BpfObject object;
     final BpfProgram program;
-    final StageMaps maps;
+    public final StageMaps maps;
     final RuleTables tables;
     final BlocklistTable blocklist;
 
-    LoadedStage() {
+    public LoadedStage() {
         this(FirewallStage.OBJECT);
     }
 
@@ -51,7 +52,7 @@ final class LoadedStage implements AutoCloseable {
      * The stage's verdict on one frame: XDP_PASS (allowed; end of an empty chain) or XDP_DROP; for the tc object
      * TC_ACT_UNSPEC (-1, tcx "next": allowed, end of an empty chain) or TC_ACT_SHOT (2).
      */
-    int verdict(byte[] frame) {
+    public int verdict(byte[] frame) {
         return program.testRun(frame).retval();
     }
 

@@ -4,8 +4,8 @@
  * ingress): drop packets from blocklisted sources, then judge every IP packet by the highest-priority matching rule
  * of the active rule set (or the default policy).
  */
-#ifndef FIREWALL_VERDICT_H
-#define FIREWALL_VERDICT_H
+#ifndef FIREWALL_STAGE_H
+#define FIREWALL_STAGE_H
 
 #include "firewall_classify.h"
 
@@ -137,4 +137,4 @@ static __always_inline enum fw_outcome fw_judge(void *data, void *data_end, __u6
 	return verdict.action == FW_DENY ? FW_DROP : FW_CONTINUE;
 }
 
-#endif /* FIREWALL_VERDICT_H */
+#endif /* FIREWALL_STAGE_H */

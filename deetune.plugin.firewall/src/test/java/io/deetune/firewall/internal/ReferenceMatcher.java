@@ -1,21 +1,22 @@
 package io.deetune.firewall.internal;
 
+import io.deetune.firewall.Action;
 import java.util.Optional;
 
 /**
  * The rule semantics written the plainest way: try the rules in rank order, first match wins. Far too slow for the
- * data plane; it is the oracle the compiled BPF tables are tested against.
+ * data plane; it is the oracle the compiled BPF tables are tested against (AgreementTest), so it lives with the tests.
  */
-public final class ReferenceMatcher {
+final class ReferenceMatcher {
 
     private final RuleSet rules;
 
-    public ReferenceMatcher(RuleSet rules) {
+    ReferenceMatcher(RuleSet rules) {
         this.rules = rules;
     }
 
     /** The rank of the rule that decides, or empty when the default policy does. */
-    public Optional<Integer> match(PacketFields packet) {
+    Optional<Integer> match(PacketFields packet) {
         for (int rank = 0; rank < rules.rules().size(); rank++) {
             if (matches(rules.rules().get(rank), packet)) {
                 return Optional.of(rank);
@@ -24,7 +25,7 @@ public final class ReferenceMatcher {
         return Optional.empty();
     }
 
-    public Action decide(PacketFields packet) {
+    Action decide(PacketFields packet) {
         return match(packet).map(rank -> rules.rules().get(rank).action()).orElse(rules.defaultPolicy());
     }
 
