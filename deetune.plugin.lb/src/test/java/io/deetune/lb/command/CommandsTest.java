@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.deetune.bpf.testing.StandardOutput;
 import io.deetune.lb.LbConfigException;
 import io.deetune.lb.LoadBalancer;
 import io.deetune.lb.internal.LbEngine;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,20 +16,8 @@ class CommandsTest {
 
     private final LoadBalancer lb = new LbEngine((s, b, h, r) -> {});
 
-    private static String output(ThrowingRunnable command) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true));
-        try {
-            command.run();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString();
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
+    private static String output(StandardOutput.Action command) throws Exception {
+        return StandardOutput.of(command);
     }
 
     private ServiceAddCommand serviceAdd(String name, String vip, String algorithm, String... backends) {
