@@ -1,8 +1,7 @@
 package io.deetune.lb.internal;
 
 import io.deetune.bpf.BpfMap;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.deetune.bpf.Codec;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
@@ -58,7 +57,7 @@ final class EgressPorts {
         boolean changed = false;
         Set<Integer> present = new HashSet<>();
         for (byte[] key : ports.keys()) {
-            int ifindex = ifindex(key);
+            int ifindex = Codec.U32.fromBytes(key);
             byte[] mac = wanted.get(ifindex);
             Optional<byte[]> port = ports.lookup(key);
             if (mac != null && port.isPresent() && Arrays.equals(port.get(), port(mac)) && devices.lookup(key).isPresent()) {
@@ -73,20 +72,12 @@ final class EgressPorts {
             if (present.contains(entry.getKey())) {
                 continue;
             }
-            byte[] key = key(entry.getKey());
+            byte[] key = Codec.U32.toBytes(entry.getKey());
             devices.update(key, key);
             ports.update(key, port(entry.getValue()));
             changed = true;
         }
         return changed;
-    }
-
-    private static byte[] key(int ifindex) {
-        return ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.nativeOrder()).putInt(ifindex).array();
-    }
-
-    private static int ifindex(byte[] key) {
-        return ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()).getInt();
     }
 
     /** struct lb_egress_port: the MAC, then padding. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.deetune.bpf.BpfObject;
+import io.deetune.bpf.Codec;
 import io.deetune.bpf.NetDevices;
 import io.deetune.bpf.NetNs;
 import io.deetune.core.api.Hook;
@@ -14,8 +15,6 @@ import io.deetune.lb.Protocol;
 import io.deetune.lb.VirtualService;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -116,7 +115,7 @@ class LbEgressNamespaceTest {
 
     /** Waits until the stage's devmap holds (or no longer holds) {@code ifindex}. */
     private void awaitRedirectTarget(int ifindex, boolean present) {
-        byte[] key = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.nativeOrder()).putInt(ifindex).array();
+        byte[] key = Codec.U32.toBytes(ifindex);
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (object.map("lb_egress").lookup(key).isPresent() != present) {
             if (System.nanoTime() > deadline) {
