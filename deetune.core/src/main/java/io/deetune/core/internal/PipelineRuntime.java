@@ -163,7 +163,7 @@ final class PipelineRuntime implements AutoCloseable {
         try {
             stateMaps.prepare(registration.name(), object); // reuse the pinned state maps, pin new ones where none fit
             ChainEntry fresh = load(object, registration, slot);
-            handOver.run();
+            handOver.run(); // the plugin fills its maps before any packet can reach the program
             chain.put(fresh); // pinned staged, switched in, pins renamed
             problems.remove("stage " + registration.name());
             return true;
