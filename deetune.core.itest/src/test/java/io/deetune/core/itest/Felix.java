@@ -87,6 +87,16 @@ final class Felix implements AutoCloseable {
                 factoryPid, name, "?"), properties);
     }
 
+    /**
+     * Configures the core the way every test runs it (pins under {@code pinRoot}, a short stage grace period) with
+     * one pipeline {@code it} of {@code pipeline}'s properties, then installs and starts the core bundle.
+     */
+    void startCore(Path pinRoot, Map<String, Object> pipeline) throws Exception {
+        configure("io.deetune.core", Map.of("pin.root", pinRoot.toString(), "stage.grace.ms", 300L));
+        configureFactory("io.deetune.pipeline", "it", pipeline);
+        install("deetune.core").start();
+    }
+
     void deleteFactory(String factoryPid, String name) throws Exception {
         Object configuration = invoke(configAdmin(), "getFactoryConfiguration",
                 new Class<?>[] {String.class, String.class, String.class}, factoryPid, name, "?");

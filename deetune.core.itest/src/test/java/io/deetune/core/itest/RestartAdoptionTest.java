@@ -53,10 +53,7 @@ class RestartAdoptionTest {
         Felix felix = new Felix(storage, fresh);
         felix.startPlatform();
         if (fresh) {
-            felix.configure("io.deetune.core", Map.of("pin.root", pins.dir().toString(), "stage.grace.ms", 300L));
-            felix.configureFactory("io.deetune.pipeline", "it",
-                    Map.of("hook", "xdp", "xdp.mode", "native", "interfaces", new String[] {server + ":veth-s"}));
-            felix.install("deetune.core").start();
+            felix.startCore(pins.dir(), Map.of("hook", "xdp", "xdp.mode", "native", "interfaces", new String[] {server + ":veth-s"}));
             felix.install("deetune.itest.stage").start();
         } else {
             felix.bundle("io.deetune.core").start();

@@ -29,9 +29,7 @@ class StageBundleLifecycleTest {
         pins = TestPins.create("osgi");
         felix = new Felix(Path.of("target/felix-lifecycle"), true);
         felix.startPlatform();
-        felix.configure("io.deetune.core", Map.of("pin.root", pins.dir().toString(), "stage.grace.ms", 300L));
-        felix.configureFactory("io.deetune.pipeline", "it", Map.of("hook", "xdp"));
-        felix.install("deetune.core").start();
+        felix.startCore(pins.dir(), Map.of("hook", "xdp"));
         kernel = new Kernel(pins.resolve("it"));
         Kernel.await("the pipeline exists", () -> Files.exists(pins.resolve("it/dispatcher_prog")));
     }

@@ -11,40 +11,31 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the pipelines: matches stage registrations with pipelines of their hook and keeps every chain in order.
- * All kernel work happens on one platform thread, so changes never interleave; the public methods hand work to
- * it and wait for it.
+ * All kernel work happens on one platform thread ({@link EngineThread}), so changes never interleave; the public
+ * methods hand work to it and wait for it.
  *
- * <p>A stage whose service goes away is taken out after a grace period, unless a service of the same name comes
- * back first: a bundle update (stop, new revision, start) then becomes one atomic replacement of the stage's program
- * instead of a removal followed by an insertion.
+ * <p>A stage whose service goes away is taken out after a grace period ({@link DepartingStages}), unless a service of
+ * the same name comes back first: a bundle update (stop, new revision, start) then becomes one atomic replacement of
+ * the stage's program instead of a removal followed by an insertion.
  */
 public final class PipelineEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineEngine.class);
 
     private final Path root;
-    private final long graceMillis;
     private final StateMapStore stateMaps;
-    private final ScheduledExecutorService thread;
-    /** The engine's one thread; work from it runs in place (by identity: every engine names its thread alike). */
-    private volatile Thread engineThread;
+    private final EngineThread thread = new EngineThread();
     private final Map<String, PipelineRuntime> pipelines = new HashMap<>();
     /** Pipelines whose configuration is in force but which could not be opened, described with their problem. */
     private final Map<String, PipelineInfo> failed = new HashMap<>();
     /** Stage name -> the registration in force. */
     private final Map<String, StageRegistration> stages = new HashMap<>();
-    private final Map<String, ScheduledFuture<?>> pendingRemovals = new HashMap<>();
+    private final DepartingStages departing;
     private final RetiredEntries retired;
     /**
      * A packet stays in a program for microseconds; a few hundred milliseconds cover it with room to spare (and the
@@ -66,14 +57,9 @@ public final class PipelineEngine implements AutoCloseable {
      */
     PipelineEngine(Path root, long graceMillis, long retireGraceMillis) {
         this.root = root;
-        this.graceMillis = graceMillis;
         this.stateMaps = new StateMapStore(root);
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = Thread.ofPlatform().name("deetune-pipeline").daemon(true).unstarted(r);
-            engineThread = t;
-            return t;
-        });
-        this.retired = new RetiredEntries(retireGraceMillis, thread);
+        this.departing = new DepartingStages(thread, graceMillis);
+        this.retired = new RetiredEntries(retireGraceMillis, thread.executor());
     }
 
     // ---------------------------------------------------------------- pipelines
@@ -185,7 +171,7 @@ public final class PipelineEngine implements AutoCloseable {
     /** A stage service appeared (or changed its properties): load it into every pipeline of its hook. */
     void stageAdded(StageRegistration registration) {
         call(() -> {
-            boolean returning = cancelPendingRemoval(registration.name());
+            boolean returning = departing.cancel(registration.name());
             StageRegistration current = stages.get(registration.name());
             if (current != null && current.stage() != registration.stage() && !returning) {
                 LOG.error("stage '{}' is registered twice (bundles {} and {}); the second one is ignored",
@@ -216,17 +202,12 @@ public final class PipelineEngine implements AutoCloseable {
                 return null;
             }
             if (uninstalled) {
-                cancelPendingRemoval(registration.name());
+                departing.cancel(registration.name());
                 takeOut(registration.name());
                 stateMaps.unpinAll(registration.name());
                 return null;
             }
-            if (!pendingRemovals.containsKey(registration.name())) {
-                pendingRemovals.put(registration.name(), thread.schedule(() -> {
-                    pendingRemovals.remove(registration.name());
-                    takeOut(registration.name());
-                }, graceMillis, TimeUnit.MILLISECONDS));
-            }
+            departing.depart(registration.name(), () -> takeOut(registration.name()));
             return null;
         });
     }
@@ -234,7 +215,7 @@ public final class PipelineEngine implements AutoCloseable {
     /** A bundle that provided stage {@code name} was uninstalled after its service left: forget its state. */
     void stageUninstalled(String name) {
         call(() -> {
-            if (cancelPendingRemoval(name)) {
+            if (departing.cancel(name)) {
                 takeOut(name);
             }
             if (!stages.containsKey(name)) {
@@ -242,15 +223,6 @@ public final class PipelineEngine implements AutoCloseable {
             }
             return null;
         });
-    }
-
-    /** Cancels the grace-period removal of a departed stage; true if one was pending. */
-    private boolean cancelPendingRemoval(String name) {
-        ScheduledFuture<?> pending = pendingRemovals.remove(name);
-        if (pending != null) {
-            pending.cancel(false);
-        }
-        return pending != null;
     }
 
     private void takeOut(String name) {
@@ -300,27 +272,7 @@ public final class PipelineEngine implements AutoCloseable {
     // ---------------------------------------------------------------- thread
 
     private <T> T call(Callable<T> task) {
-        if (Thread.currentThread() == engineThread) {
-            try {
-                return task.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        Future<T> future = thread.submit(task);
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the pipeline thread", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return thread.call(task);
     }
 
     /**
@@ -331,8 +283,7 @@ public final class PipelineEngine implements AutoCloseable {
     public void close() {
         try {
             call(() -> {
-                pendingRemovals.values().forEach(f -> f.cancel(false));
-                pendingRemovals.clear();
+                departing.cancelAll();
                 stateMaps.close();
                 pipelines.values().forEach(PipelineRuntime::close);
                 pipelines.clear();
@@ -340,7 +291,7 @@ public final class PipelineEngine implements AutoCloseable {
                 return null;
             });
         } finally {
-            thread.shutdownNow();
+            thread.close();
         }
     }
 }

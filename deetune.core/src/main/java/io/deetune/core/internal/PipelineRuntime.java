@@ -3,15 +3,13 @@ package io.deetune.core.internal;
 import io.deetune.bpf.BpfMap;
 import io.deetune.bpf.BpfObject;
 import io.deetune.bpf.BpfProgram;
-import io.deetune.bpf.Codec;
 import io.deetune.core.api.Hook;
 import io.deetune.core.api.PipelineInfo;
 import io.deetune.core.api.StageInfo;
 import io.deetune.core.api.StageStats;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,31 +18,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kernel side of one pipeline: the dispatcher and the chain of stages, composed with its pins
- * ({@link PipelineFolder}), statistics slots ({@link StatisticsSlots}) and attachments ({@link Attachments}), all
- * pinned under {@code <root>/<pipeline>/} so the data plane outlives the JVM.
- *
- * <p>Every chain change is one map update that every packet sees whole: insert X between A and B writes B into
- * X.next before X into A.next; removal writes B into A.next; an upgrade points X'.next at B, then swaps A.next from
- * X to X'. Only the engine thread calls this class.
+ * The kernel side of one pipeline, composed of its pins ({@link PipelineFolder}), statistics slots
+ * ({@link StatisticsSlots}), chain ({@link Chain}, taken over from pins by {@link ChainAdoption} after a restart) and
+ * attachments ({@link Attachments}), all pinned under {@code <root>/<pipeline>/} so the data plane outlives the JVM.
+ * Only the engine thread calls this class.
  */
 final class PipelineRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRuntime.class);
-    private static final byte[] KEY0 = Codec.U32.toBytes(0);
-    /**
-     * The kernel follows at most 33 tail calls (MAX_TAIL_CALL_CNT) from the dispatcher; a 34th stage would be
-     * skipped without a trace, so it is refused.
-     */
-    static final int MAX_STAGES = 33;
 
     private final PipelineFolder folder;
     private final StateMapStore stateMaps;
     private final RetiredEntries retired;
     private PipelineSpec spec;
     private StatisticsSlots slots;
-    private ChainEntry dispatcher;
-    private final List<ChainEntry> chain = new ArrayList<>();
+    private Chain chain;
     private final Map<String, String> problems = new LinkedHashMap<>();
     private final Attachments attachments;
 
@@ -65,7 +53,7 @@ final class PipelineRuntime implements AutoCloseable {
             runtime.close();
             throw e;
         }
-        runtime.attachments.reconcile(spec, runtime.dispatcher.program);
+        runtime.attachments.reconcile(spec, runtime.chain.dispatcher().program);
         return runtime;
     }
 
@@ -78,31 +66,30 @@ final class PipelineRuntime implements AutoCloseable {
     }
 
     List<ChainEntry> chain() {
-        return List.copyOf(chain);
+        return chain.stages();
     }
 
-    // ---------------------------------------------------------------- opening and adoption
+    // ---------------------------------------------------------------- opening
 
     private void openKernelState() {
         folder.create();
-        Path dispatcherProg = folder.resolve("dispatcher_prog");
-        if (Files.exists(dispatcherProg)) {
-            BpfProgram old = BpfProgram.openPinned(dispatcherProg);
-            if (old.type() != Dispatcher.programType(spec.hook())) {
-                old.close();
-                LOG.warn("pipeline '{}': pinned state is for another hook; removing it and starting anew", name());
-                folder.removeAll();
-                folder.create();
-            } else {
-                adopt(old);
-                upgradeDispatcherIfChanged();
-                return;
-            }
+        ChainAdoption adoption = new ChainAdoption(folder, name(), problems);
+        Optional<BpfProgram> pinned = adoption.pinnedDispatcher(spec.hook());
+        if (pinned.isEmpty()) {
+            createChain();
+            return;
         }
-        createDispatcher();
+        slots = StatisticsSlots.open(folder, name());
+        chain = new Chain(name(), folder, retired, adoption.dispatcher(pinned.get()));
+        List<String> reached = adoption.adoptStages(chain, slots);
+        attachments.adoptPinned();
+        LOG.info("pipeline '{}': adopted the chain of a previous run: dispatcher (id {}) -> {}; {} attachment(s)",
+                name(), chain.dispatcher().program.id(), reached, attachments.size());
+        upgradeDispatcherIfChanged();
     }
 
-    private void createDispatcher() {
+    /** A new chain: this core's dispatcher, pinned, with nothing behind it. */
+    private void createChain() {
         BpfObject object = Dispatcher.load(spec.hook(), folder, name());
         try {
             BpfProgram prog = object.program(Dispatcher.programName(spec.hook()));
@@ -110,97 +97,31 @@ final class PipelineRuntime implements AutoCloseable {
             prog.pin(folder.resolve("dispatcher_prog"));
             next.pin(folder.resolve("dispatcher_next"));
             slots = StatisticsSlots.open(folder, name());
-            dispatcher = new ChainEntry("dispatcher", Integer.MIN_VALUE, 0, prog, next, object, null);
+            chain = new Chain(name(), folder, retired, Chain.dispatcherEntry(prog, next, object));
         } catch (RuntimeException e) {
             object.close();
             throw e;
         }
     }
 
-    /**
-     * After adoption: if this core's dispatcher differs from the adopted one (a core upgrade), swap it in. Its
-     * successor slot is filled first, then every attachment is switched with bpf_link_update, which every packet
-     * sees whole.
-     */
+    /** After adoption: if this core's dispatcher differs from the adopted one (a core upgrade), swap it in. */
     private void upgradeDispatcherIfChanged() {
         BpfObject object = Dispatcher.load(spec.hook(), folder, name());
         BpfProgram fresh = object.program(Dispatcher.programName(spec.hook()));
-        if (java.util.Arrays.equals(fresh.tag(), dispatcher.program.tag())) {
+        ChainEntry adopted = chain.dispatcher();
+        if (Arrays.equals(fresh.tag(), adopted.program.tag())) {
             object.close();
             return;
         }
+        int adoptedId = adopted.program.id();
         try {
-            BpfMap freshNext = object.map("deetune_next");
-            if (!chain.isEmpty()) {
-                setNext(freshNext, chain.getFirst().program);
-            }
-            Path progPin = folder.resolve("dispatcher_prog");
-            Path nextPin = folder.resolve("dispatcher_next");
-            folder.pinStaged(fresh, freshNext, progPin, nextPin);
-            attachments.switchTo(fresh);
-            folder.commitStaged(progPin, nextPin);
+            chain.replaceDispatcher(Chain.dispatcherEntry(fresh, object.map("deetune_next"), object), attachments::switchTo);
         } catch (RuntimeException e) {
             object.close();
             throw e;
         }
         LOG.info("pipeline '{}': dispatcher upgraded in place (program id {} -> {}) on {} attachment(s)",
-                name(), dispatcher.program.id(), fresh.id(), attachments.size());
-        retired.retire("the old dispatcher of pipeline '" + name() + "'", dispatcher);
-        dispatcher = new ChainEntry("dispatcher", Integer.MIN_VALUE, 0, fresh, object.map("deetune_next"), object, null);
-    }
-
-    /** Rebuilds the chain from the pins of a previous run, following the successor tables from the dispatcher. */
-    private void adopt(BpfProgram dispatcherProgram) {
-        slots = StatisticsSlots.open(folder, name());
-        dispatcher = new ChainEntry("dispatcher", Integer.MIN_VALUE, 0, dispatcherProgram,
-                BpfMap.openPinned(folder.resolve("dispatcher_next")), null, null);
-        Map<Integer, String> stageByProgramId = programIds(folder.pinnedStages(), false);
-        // A crash between a switch and the rename of its staged pins leaves the live program pinned only as @new.
-        Map<Integer, String> stagedByProgramId = programIds(folder.stagedStages(), true);
-        BpfMap cursor = dispatcher.next;
-        List<String> reached = new ArrayList<>();
-        Optional<byte[]> successor;
-        while ((successor = cursor.lookup(KEY0)).isPresent()) {
-            int programId = Codec.U32.fromBytes(successor.get());
-            String stage = stageByProgramId.get(programId);
-            if (stage == null && stagedByProgramId.containsKey(programId)) {
-                stage = stagedByProgramId.get(programId);
-                LOG.info("pipeline '{}': stage '{}' went live in a run that stopped before its pins were renamed; renaming them now", name(), stage);
-                folder.commit(stage);
-            }
-            if (stage == null || reached.contains(stage)) {
-                problems.put("chain", "program id " + programId + " in the chain is not a pinned stage; the chain is kept as the kernel has it from there");
-                break;
-            }
-            reached.add(stage);
-            StatisticsSlots.Meta meta = slots.meta(stage);
-            ChainEntry entry = new ChainEntry(stage, meta.priority(), meta.slot(), BpfProgram.openPinned(folder.stagePin(stage, "prog")),
-                    BpfMap.openPinned(folder.stagePin(stage, "next")), null, null);
-            chain.add(entry);
-            cursor = entry.next;
-        }
-        folder.removeStagedLeftovers();
-        for (String stage : folder.pinnedStages()) {
-            if (!reached.contains(stage)) {
-                LOG.info("pipeline '{}': unpinning stage '{}', which is no longer in the chain", name(), stage);
-                folder.unpinStage(stage);
-            }
-        }
-        attachments.adoptPinned();
-        LOG.info("pipeline '{}': adopted the chain of a previous run: dispatcher (id {}) -> {}; {} attachment(s)",
-                name(), dispatcher.program.id(), reached, attachments.size());
-    }
-
-    /** Program id -> stage, for the stages' pinned programs (live, or staged only). */
-    private Map<Integer, String> programIds(List<String> stages, boolean staged) {
-        Map<Integer, String> byId = new HashMap<>();
-        for (String stage : stages) {
-            Path pin = folder.stagePin(stage, "prog");
-            try (BpfProgram p = BpfProgram.openPinned(staged ? PipelineFolder.staged(pin) : pin)) {
-                byId.put(p.id(), stage);
-            }
-        }
-        return byId;
+                name(), adoptedId, fresh.id(), attachments.size());
     }
 
     // ---------------------------------------------------------------- interfaces
@@ -212,10 +133,10 @@ final class PipelineRuntime implements AutoCloseable {
             attachments.detachAll();
         }
         this.spec = newSpec;
-        attachments.reconcile(spec, dispatcher.program);
+        attachments.reconcile(spec, chain.dispatcher().program);
     }
 
-    // ---------------------------------------------------------------- the chain
+    // ---------------------------------------------------------------- the path of a stage
 
     /**
      * Loads the stage of {@code registration} and puts it in place: a new stage is inserted at its position; a
@@ -229,133 +150,62 @@ final class PipelineRuntime implements AutoCloseable {
      * @return true if the chain changed; on failure (object, verifier) the chain is left exactly as it was
      */
     boolean place(StageRegistration registration, Runnable handOver) {
-        ChainEntry current = find(registration.name());
+        ChainEntry current = chain.find(registration.name());
         if (current != null && registration.equals(current.registration)) {
             problems.remove("stage " + registration.name());
             return false;
         }
-        if (current == null && chain.size() >= MAX_STAGES) {
-            throw new IllegalStateException("pipeline '" + name() + "' already runs " + chain.size()
-                    + " stages, at most 33 stages fit (the kernel follows at most 33 tail calls); stage '"
-                    + registration.name() + "' is not placed");
+        if (current == null) {
+            chain.requireRoomFor(registration.name());
         }
-        ChainEntry fresh = load(registration);
+        int slot = slots.slotFor(registration.name(), registration.priority());
+        BpfObject object = openStageObject(registration, slot, slots.stats());
         try {
-            handOver.run();
-            ChainEntry existing = find(registration.name());
-            if (existing != null && positionFits(chain.indexOf(existing), fresh)) {
-                replace(existing, fresh);
-            } else {
-                if (existing != null) {
-                    remove(existing);
-                }
-                insert(fresh);
-            }
+            stateMaps.prepare(registration.name(), object); // reuse the pinned state maps, pin new ones where none fit
+            ChainEntry fresh = load(object, registration, slot);
+            handOver.run(); // the plugin fills its maps before any packet can reach the program
+            chain.put(fresh); // pinned staged, switched in, pins renamed
             problems.remove("stage " + registration.name());
             return true;
-        } catch (RuntimeException e) {
-            fresh.close();
-            throw e;
-        }
-    }
-
-    /** Takes a stage out of the chain; false if it was not in it. */
-    boolean remove(String stage) {
-        ChainEntry existing = find(stage);
-        if (existing == null) {
-            return false;
-        }
-        remove(existing);
-        return true;
-    }
-
-    void recordProblem(String subject, String message) {
-        problems.put(subject, message);
-    }
-
-    private ChainEntry find(String stage) {
-        return chain.stream().filter(e -> e.name.equals(stage)).findFirst().orElse(null);
-    }
-
-    private boolean positionFits(int index, ChainEntry candidate) {
-        boolean afterPrevious = index == 0 || compare(chain.get(index - 1), candidate) < 0;
-        boolean beforeNext = index == chain.size() - 1 || compare(candidate, chain.get(index + 1)) < 0;
-        return afterPrevious && beforeNext;
-    }
-
-    private static int compare(ChainEntry a, ChainEntry b) {
-        int byPriority = Integer.compare(a.priority, b.priority);
-        return byPriority != 0 ? byPriority : a.name.compareTo(b.name);
-    }
-
-    private ChainEntry load(StageRegistration registration) {
-        int slot = slots.slotFor(registration.name(), registration.priority());
-        BpfObject object = BpfObject.open(registration.stage().object(), registration.name());
-        try {
-            object.setConstant("deetune_stage_slot", slot);
-            registration.stage().configure(object);
-            object.reuseMap("deetune_stats", slots.stats());
-            stateMaps.prepare(registration.name(), object);
-            object.load();
-            BpfProgram program = object.program(registration.stage().program());
-            if (program.type() != Dispatcher.programType(spec.hook())) {
-                throw new IllegalArgumentException("stage '" + registration.name() + "': program '" + program.name()
-                        + "' has type " + program.type() + ", pipeline '" + name() + "' (" + spec.hook().id() + ") needs type " + Dispatcher.programType(spec.hook()));
-            }
-            return new ChainEntry(registration.name(), registration.priority(), slot, program,
-                    object.map("deetune_next"), object, registration);
         } catch (RuntimeException e) {
             object.close();
             throw e;
         }
     }
 
-    private void insert(ChainEntry entry) {
-        int index = 0;
-        while (index < chain.size() && compare(chain.get(index), entry) < 0) {
-            index++;
+    /** The stage's object, opened and set up for this pipeline: its statistics slot and the shared counters map. */
+    private static BpfObject openStageObject(StageRegistration registration, int slot, BpfMap stats) {
+        BpfObject object = BpfObject.open(registration.stage().object(), registration.name());
+        try {
+            object.setConstant("deetune_stage_slot", slot);
+            registration.stage().configure(object);
+            object.reuseMap("deetune_stats", stats);
+            return object;
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
         }
-        ChainEntry predecessor = index == 0 ? dispatcher : chain.get(index - 1);
-        ChainEntry successor = index < chain.size() ? chain.get(index) : null;
-        if (successor != null) {
-            setNext(entry.next, successor.program);
-        }
-        folder.stage(entry.name, entry.program, entry.next);
-        setNext(predecessor.next, entry.program); // the packet-visible switch
-        chain.add(index, entry);
-        folder.commit(entry.name);
     }
 
-    private void replace(ChainEntry old, ChainEntry fresh) {
-        int index = chain.indexOf(old);
-        ChainEntry predecessor = index == 0 ? dispatcher : chain.get(index - 1);
-        ChainEntry successor = index + 1 < chain.size() ? chain.get(index + 1) : null;
-        if (successor != null) {
-            setNext(fresh.next, successor.program);
+    /** Loads the object (the verifier runs here) and checks its program fits the pipeline's hook. */
+    private ChainEntry load(BpfObject object, StageRegistration registration, int slot) {
+        object.load();
+        BpfProgram program = object.program(registration.stage().program());
+        if (program.type() != Dispatcher.programType(spec.hook())) {
+            throw new IllegalArgumentException("stage '" + registration.name() + "': program '" + program.name()
+                    + "' has type " + program.type() + ", pipeline '" + name() + "' (" + spec.hook().id() + ") needs type " + Dispatcher.programType(spec.hook()));
         }
-        folder.stage(fresh.name, fresh.program, fresh.next);
-        setNext(predecessor.next, fresh.program); // the packet-visible switch
-        chain.set(index, fresh);
-        folder.commit(fresh.name);
-        retired.retire("replaced stage '" + old.name + "' of pipeline '" + name() + "'", old);
+        return new ChainEntry(registration.name(), registration.priority(), slot, program,
+                object.map("deetune_next"), object, registration);
     }
 
-    private void remove(ChainEntry entry) {
-        int index = chain.indexOf(entry);
-        ChainEntry predecessor = index == 0 ? dispatcher : chain.get(index - 1);
-        ChainEntry successor = index + 1 < chain.size() ? chain.get(index + 1) : null;
-        if (successor != null) {
-            setNext(predecessor.next, successor.program); // the packet-visible switch
-        } else {
-            predecessor.next.delete(KEY0);
-        }
-        chain.remove(index);
-        folder.unpinStage(entry.name);
-        retired.retire("removed stage '" + entry.name + "' of pipeline '" + name() + "'", entry);
+    /** Takes a stage out of the chain; false if it was not in it. */
+    boolean remove(String stage) {
+        return chain.remove(stage);
     }
 
-    private static void setNext(BpfMap table, BpfProgram program) {
-        table.update(KEY0, Codec.U32.toBytes(program.fd()));
+    void recordProblem(String subject, String message) {
+        problems.put(subject, message);
     }
 
     // ---------------------------------------------------------------- statistics and info
@@ -365,9 +215,10 @@ final class PipelineRuntime implements AutoCloseable {
     }
 
     PipelineInfo info() {
+        ChainEntry dispatcher = chain.dispatcher();
         List<StageInfo> infos = new ArrayList<>();
         infos.add(new StageInfo("dispatcher", Integer.MIN_VALUE, 0, dispatcher.program.id(), dispatcher.adopted(), statsOf(0)));
-        for (ChainEntry e : chain) {
+        for (ChainEntry e : chain.stages()) {
             infos.add(new StageInfo(e.name, e.priority, e.slot, e.program.id(), e.adopted(), statsOf(e.slot)));
         }
         return new PipelineInfo(name(), spec.hook(), spec.hook() == Hook.XDP ? spec.xdpMode().name().toLowerCase() : "",
@@ -376,7 +227,7 @@ final class PipelineRuntime implements AutoCloseable {
 
     /** The dispatcher program (for tests and benchmarks that run the whole chain with BPF_PROG_TEST_RUN). */
     BpfProgram dispatcherProgram() {
-        return dispatcher.program;
+        return chain.dispatcher().program;
     }
 
     // ---------------------------------------------------------------- end of life
@@ -393,11 +244,9 @@ final class PipelineRuntime implements AutoCloseable {
     @Override
     public void close() {
         attachments.close();
-        chain.forEach(ChainEntry::close);
-        chain.clear();
-        if (dispatcher != null) {
-            dispatcher.close();
-            dispatcher = null;
+        if (chain != null) {
+            chain.close();
+            chain = null;
         }
         if (slots != null) {
             slots.close();

@@ -7,10 +7,7 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 
 /**
@@ -22,19 +19,9 @@ public class ConfigInjectionTest extends DistributionTestBase {
     private static final String SERVICE = "inject";
     private static final String ADD = "lb:service-add --health http --health-path $path " + SERVICE + " 10.79.200.1:80 10.79.201.2:80";
 
-    @Inject
-    private SessionFactory sessions;
-
-    private KarafConsole console;
-
-    @Before
-    public void openConsole() {
-        console = new KarafConsole(sessions);
-    }
-
     @After
     public void removeService() {
-        console.execute(KarafConsole.ADMIN, "lb:service-remove " + SERVICE);
+        admin("lb:service-remove " + SERVICE);
     }
 
     private static Path serviceFile() {
@@ -43,16 +30,16 @@ public class ConfigInjectionTest extends DistributionTestBase {
 
     @Test
     public void aHealthPathWithALineBreakIsRefusedAndTheServiceFileStaysAsItWas() throws Exception {
-        String added = console.execute(KarafConsole.ADMIN, ADD, Map.of("path", "/ok"));
+        String added = admin(ADD, Map.of("path", "/ok"));
         assertTrue(added, added.contains("service " + SERVICE));
         String before = settled(serviceFile());
         assertTrue(before, before.lines().anyMatch(line -> line.matches("healthPath\\s*=\\s*/ok")));
 
-        String refused = console.execute(KarafConsole.ADMIN, ADD, Map.of("path", "/ok\r\nHost: evil\r\nX: y"));
+        String refused = admin(ADD, Map.of("path", "/ok\r\nHost: evil\r\nX: y"));
         assertTrue(refused, refused.contains("healthCheck.path") && refused.contains("control character (U+000D)"));
         assertFalse(refused, refused.contains("\r\nHost"));
         assertEquals(before, settled(serviceFile()));
-        String list = console.execute(KarafConsole.ADMIN, "lb:service-list");
+        String list = admin("lb:service-list");
         assertFalse(list, list.contains("evil"));
     }
 
@@ -75,17 +62,17 @@ public class ConfigInjectionTest extends DistributionTestBase {
 
     @Test
     public void anInterfaceWithALineBreakIsRefusedBeforeAnythingIsWritten() throws Exception {
-        String refused = console.execute(KarafConsole.ADMIN, "deetune:attach injected $iface", Map.of("iface", "lo\nhook = tc-egress"));
+        String refused = admin("deetune:attach injected $iface", Map.of("iface", "lo\nhook = tc-egress"));
         assertTrue(refused, refused.contains("interface: ") && refused.contains("control character (U+000A)"));
-        String pipelines = console.execute(KarafConsole.ADMIN, "deetune:pipelines");
+        String pipelines = admin("deetune:pipelines");
         assertFalse(pipelines, pipelines.contains("injected"));
     }
 
     @Test
     public void aFirewallRuleWithALineBreakIsRefused() {
-        String refused = console.execute(KarafConsole.ADMIN, "firewall:rule-add $rule", Map.of("rule", "deny proto udp dport 9\nallow"));
+        String refused = admin("firewall:rule-add $rule", Map.of("rule", "deny proto udp dport 9\nallow"));
         assertTrue(refused, refused.contains("control character U+000A"));
-        String rules = console.execute(KarafConsole.ADMIN, "firewall:rule-list");
+        String rules = admin("firewall:rule-list");
         assertFalse(rules, rules.contains("dport 9 "));
     }
 }

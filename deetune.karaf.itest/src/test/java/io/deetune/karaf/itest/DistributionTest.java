@@ -8,8 +8,6 @@ import java.util.List;
 import javax.inject.Inject;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
-import org.apache.karaf.shell.api.console.SessionFactory;
-import org.junit.Before;
 import org.junit.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -27,16 +25,6 @@ public class DistributionTest extends DistributionTestBase {
 
     @Inject
     private FeaturesService features;
-
-    @Inject
-    private SessionFactory sessions;
-
-    private KarafConsole console;
-
-    @Before
-    public void openConsole() {
-        console = new KarafConsole(sessions);
-    }
 
     @Test
     public void bootsOnThisJdkWithEveryBundleActive() throws InterruptedException {
@@ -78,7 +66,7 @@ public class DistributionTest extends DistributionTestBase {
 
     @Test
     public void deetuneCommandRunsThroughTheShellAndPrintsItsTable() {
-        String output = console.execute(KarafConsole.ADMIN, "deetune:pipelines");
+        String output = admin("deetune:pipelines");
         assertTrue(output, output.contains("Name") && output.contains("Hook") && output.contains("Interfaces"));
     }
 
@@ -94,7 +82,7 @@ public class DistributionTest extends DistributionTestBase {
         assertTrue(refused, refused.contains("Insufficient credentials") || refused.contains("Command not found"));
         assertTrue("a viewer installed a feature", !features.isInstalled(features.getFeature("scheduler")));
 
-        console.execute(KarafConsole.ADMIN, "feature:install scheduler");
+        admin("feature:install scheduler");
         assertTrue("admin could not install a feature", features.isInstalled(features.getFeature("scheduler")));
     }
 }

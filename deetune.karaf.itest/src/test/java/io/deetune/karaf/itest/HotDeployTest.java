@@ -40,7 +40,7 @@ public class HotDeployTest extends PipelineLabTestBase {
     @Test
     public void stageBundleInDeployJoinsIsUpgradedAndLeavesTheChainWithoutLosingADatagram() throws Exception {
         String iface = hosts.server() + ":veth-s";
-        String attached = console.execute(KarafConsole.ADMIN, "deetune:attach " + pipeline + " " + iface);
+        String attached = admin("deetune:attach " + pipeline + " " + iface);
         assertTrue(attached, attached.contains("attaching to " + iface));
         await("the pipeline on " + iface, () -> pipelineInfo()
                 .map(p -> p.interfaces().contains(iface) && p.problems().isEmpty()).orElse(false));
@@ -62,7 +62,7 @@ public class HotDeployTest extends PipelineLabTestBase {
 
             Files.copy(jar, deployed, StandardCopyOption.REPLACE_EXISTING);
             await("stage " + STAGE + " in the chain", () -> stage().isPresent());
-            String stages = console.execute(KarafConsole.ADMIN, "deetune:stages " + pipeline);
+            String stages = admin("deetune:stages " + pipeline);
             assertTrue(stages, stages.contains(STAGE) && stages.contains("dispatcher"));
             int first = stage().orElseThrow().programId();
 

@@ -5,7 +5,6 @@ import io.deetune.bpf.testing.UdpTraffic;
 import io.deetune.core.api.Pipelines;
 import java.time.Duration;
 import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.After;
 import org.junit.Before;
 
@@ -20,12 +19,8 @@ public abstract class PipelineLabTestBase extends DistributionTestBase {
     @Inject
     protected Pipelines pipelines;
 
-    @Inject
-    protected SessionFactory sessions;
-
     protected final String pipeline;
     private final String subnet;
-    protected KarafConsole console;
     protected NetLab lab;
     protected NetLab.Pair hosts;
 
@@ -37,14 +32,8 @@ public abstract class PipelineLabTestBase extends DistributionTestBase {
 
     @Before
     public void createLab() {
-        console = new KarafConsole(sessions);
         lab = new NetLab();
         hosts = lab.pair(subnet);
-    }
-
-    /** Runs a console command as the admin user; returns what it printed. */
-    protected String admin(String command) {
-        return console.execute(KarafConsole.ADMIN, command);
     }
 
     /** Sends {@code count} datagrams from the client to the server's {@code port}; returns how many arrived. */
@@ -57,7 +46,7 @@ public abstract class PipelineLabTestBase extends DistributionTestBase {
 
     @After
     public void removePipelineAndLab() {
-        console.execute(KarafConsole.ADMIN, "deetune:detach " + pipeline);
+        admin("deetune:detach " + pipeline);
         lab.close();
     }
 }

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import javax.inject.Inject;
-import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.After;
 import org.junit.Test;
 
@@ -24,9 +22,6 @@ public class ServiceFileFormsTest extends DistributionTestBase {
             "literal", "vip = 10.80.0.2\nport = 80\nbackends = [\"10.80.1.2:80\", \"10.80.2.2:80 weight=2\"]\n",
             "typed", "vip = \"10.80.0.3\"\nport = I\"80\"\nbackends = [\"10.80.1.2:80\", \"10.80.2.2:80 weight=2\"]\n");
 
-    @Inject
-    private SessionFactory sessions;
-
     private static Path file(String name) {
         return Path.of(System.getProperty("karaf.etc"), "io.deetune.lb.service-" + name + ".cfg");
     }
@@ -36,9 +31,8 @@ public class ServiceFileFormsTest extends DistributionTestBase {
         for (String name : FILES.keySet()) {
             Files.deleteIfExists(file(name));
         }
-        KarafConsole console = new KarafConsole(sessions);
         Await.until("the services of the deleted files to go", Duration.ofSeconds(60),
-                () -> FILES.keySet().stream().noneMatch(console.execute(KarafConsole.ADMIN, "lb:service-list")::contains));
+                () -> FILES.keySet().stream().noneMatch(admin("lb:service-list")::contains));
     }
 
     @Test
@@ -46,12 +40,11 @@ public class ServiceFileFormsTest extends DistributionTestBase {
         for (Map.Entry<String, String> entry : FILES.entrySet()) {
             Files.writeString(file(entry.getKey()), entry.getValue());
         }
-        KarafConsole console = new KarafConsole(sessions);
         Await.until("the three services with both backends", Duration.ofSeconds(60), () -> {
-            String list = console.execute(KarafConsole.ADMIN, "lb:service-list");
+            String list = admin("lb:service-list");
             return list.lines().filter(line -> line.contains("10.80.1.2:80(1,up) 10.80.2.2:80(2,up)")).count() == 3;
         });
-        String list = console.execute(KarafConsole.ADMIN, "lb:service-list");
+        String list = admin("lb:service-list");
         for (String name : FILES.keySet()) {
             assertTrue(list, list.lines().anyMatch(line -> line.startsWith(name + " ") && line.contains("10.80.1.2:80(1,up) 10.80.2.2:80(2,up)")));
         }
