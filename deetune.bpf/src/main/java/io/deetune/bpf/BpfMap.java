@@ -3,6 +3,7 @@ package io.deetune.bpf;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import io.deetune.bpf.internal.Descriptor;
+import io.deetune.bpf.internal.FdCall;
 import io.deetune.bpf.internal.Fds;
 import io.deetune.bpf.internal.Libbpf;
 import io.deetune.bpf.internal.Native;
@@ -78,7 +79,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** Opens a map by its kernel id (e.g. an inner map whose id an array of maps holds). */
     public static BpfMap fromId(int id) {
-        return new BpfMap(Native.call(Libbpf.MAP_GET_FD_BY_ID, id).checkInt("open map id " + id), true);
+        return new BpfMap(Libbpf.MAP_GET_FD_BY_ID.call(id).checkInt("open map id " + id), true);
     }
 
     /** The number of CPUs the kernel may bring up: the number of values of a per-CPU map. */
@@ -134,7 +135,7 @@ public final class BpfMap implements AutoCloseable {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(valueBytes, 8);
-            Native.Outcome outcome = Native.call(Libbpf.MAP_LOOKUP_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key), value);
+            Native.Outcome outcome = Libbpf.MAP_LOOKUP_ELEM.call(fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key), value);
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return Optional.empty();
@@ -190,7 +191,7 @@ public final class BpfMap implements AutoCloseable {
     private void updateRaw(byte[] key, byte[] value, long flags) {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
-            Native.call(Libbpf.MAP_UPDATE_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key),
+            Libbpf.MAP_UPDATE_ELEM.call(fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key),
                     arena.allocateFrom(ValueLayout.JAVA_BYTE, value), flags).checkInt("update of map '" + name() + "'");
         }
     }
@@ -199,7 +200,7 @@ public final class BpfMap implements AutoCloseable {
     public boolean delete(byte[] key) {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
-            Native.Outcome outcome = Native.call(Libbpf.MAP_DELETE_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key));
+            Native.Outcome outcome = Libbpf.MAP_DELETE_ELEM.call(fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key));
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return false;
@@ -213,7 +214,7 @@ public final class BpfMap implements AutoCloseable {
     /** Whether the map holds no key (one {@code BPF_MAP_GET_NEXT_KEY}; arrays are never empty). */
     public boolean isEmpty() {
         try (Arena arena = Arena.ofConfined()) {
-            Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd(), MemorySegment.NULL, arena.allocate(keySize()));
+            Native.Outcome outcome = Libbpf.MAP_GET_NEXT_KEY.call(fd(), MemorySegment.NULL, arena.allocate(keySize()));
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return true;
@@ -231,7 +232,7 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment previous = MemorySegment.NULL;
             MemorySegment next = arena.allocate(keySize());
             while (true) {
-                Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd(), previous, next);
+                Native.Outcome outcome = Libbpf.MAP_GET_NEXT_KEY.call(fd(), previous, next);
                 if (outcome.asInt() < 0) {
                     if (outcome.errno() == ENOENT) {
                         return keys;
@@ -289,7 +290,7 @@ public final class BpfMap implements AutoCloseable {
             }
             MemorySegment count = arena.allocateFrom(JAVA_INT, n);
             MemorySegment opts = batchOpts(arena, flags);
-            Native.Outcome outcome = Native.call(Libbpf.MAP_UPDATE_BATCH, fd(), keyBuffer, valueBuffer, count, opts);
+            Native.Outcome outcome = Libbpf.MAP_UPDATE_BATCH.call(fd(), keyBuffer, valueBuffer, count, opts);
             if (outcome.asInt() < 0) {
                 if (!unsupported(outcome.errno()) || !nothingDone(count.get(JAVA_INT, 0), n)) {
                     throw outcome.error("batch update of map '" + name() + "' (" + n + " entries)", outcome.asInt());
@@ -330,7 +331,7 @@ public final class BpfMap implements AutoCloseable {
         int cpus = type().perCpu() ? possibleCpus() : 1;
         int cpuStride = type().perCpu() ? perCpuStride() : valueSize();
         long entryBytes = (long) cpuStride * cpus;
-        Native.Fn fn = delete ? Libbpf.MAP_LOOKUP_AND_DELETE_BATCH : Libbpf.MAP_LOOKUP_BATCH;
+        FdCall.P6 fn = delete ? Libbpf.MAP_LOOKUP_AND_DELETE_BATCH : Libbpf.MAP_LOOKUP_BATCH;
         String what = (delete ? "lookup-and-delete batch of map '" : "lookup batch of map '") + name() + "'";
         try (Arena arena = Arena.ofConfined()) {
             // The position of the walk: a bucket index (u32) for hash maps, a key for the generic walk.
@@ -345,7 +346,7 @@ public final class BpfMap implements AutoCloseable {
             boolean first = true;
             while (true) {
                 count.set(JAVA_INT, 0, size);
-                Native.Outcome outcome = Native.call(fn, fd(), first ? MemorySegment.NULL : in, out, keys, values, count, opts);
+                Native.Outcome outcome = fn.call(fd(), first ? MemorySegment.NULL : in, out, keys, values, count, opts);
                 int read = count.get(JAVA_INT, 0);
                 boolean end = false;
                 if (outcome.asInt() < 0) {
@@ -433,7 +434,7 @@ public final class BpfMap implements AutoCloseable {
             int deleted = 0;
             while (done < n) {
                 count.set(JAVA_INT, 0, n - done);
-                Native.Outcome outcome = Native.call(Libbpf.MAP_DELETE_BATCH, fd(),
+                Native.Outcome outcome = Libbpf.MAP_DELETE_BATCH.call(fd(),
                         keyBuffer.asSlice((long) done * keySize()), count, opts);
                 int removed = count.get(JAVA_INT, 0);
                 if (outcome.asInt() < 0 && done == 0 && unsupported(outcome.errno()) && nothingDone(removed, n)) {
