@@ -70,6 +70,24 @@ final class CallFrame {
         lines.addAll(text);
     }
 
+    /** One invocation of an exact downcall handle, given where errno goes. */
+    @FunctionalInterface
+    interface Invocation {
+        int invoke(MemorySegment errnoState) throws Throwable;
+    }
+
+    /** Runs {@code invocation} of {@code fn} in a frame of its own: its result, errno and log lines. */
+    static Outcome run(Fn fn, Invocation invocation) {
+        CallFrame frame = enter();
+        int rc;
+        try {
+            rc = invocation.invoke(frame.errnoState);
+        } catch (Throwable t) {
+            throw frame.failed(fn, t);
+        }
+        return frame.exit(fn, rc);
+    }
+
     /** Ends the call that returned {@code value}: its errno (if {@code fn} captures it) and its lines. */
     Outcome exit(Fn fn, Object value) {
         int errno = fn.capturesErrno() ? (int) ERRNO.get(errnoState, 0L) : 0;

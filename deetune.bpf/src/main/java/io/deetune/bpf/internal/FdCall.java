@@ -24,14 +24,7 @@ public final class FdCall {
         }
 
         public Outcome call(int a) {
-            CallFrame frame = CallFrame.enter();
-            int rc;
-            try {
-                rc = (int) fn.handle().invokeExact(frame.errnoState, a);
-            } catch (Throwable t) {
-                throw frame.failed(fn, t);
-            }
-            return frame.exit(fn, rc);
+            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, a));
         }
     }
 
@@ -42,14 +35,7 @@ public final class FdCall {
         }
 
         public Outcome call(int fd, MemorySegment a) {
-            CallFrame frame = CallFrame.enter();
-            int rc;
-            try {
-                rc = (int) fn.handle().invokeExact(frame.errnoState, fd, a);
-            } catch (Throwable t) {
-                throw frame.failed(fn, t);
-            }
-            return frame.exit(fn, rc);
+            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, fd, a));
         }
     }
 
@@ -60,14 +46,7 @@ public final class FdCall {
         }
 
         public Outcome call(int fd, MemorySegment a, MemorySegment b) {
-            CallFrame frame = CallFrame.enter();
-            int rc;
-            try {
-                rc = (int) fn.handle().invokeExact(frame.errnoState, fd, a, b);
-            } catch (Throwable t) {
-                throw frame.failed(fn, t);
-            }
-            return frame.exit(fn, rc);
+            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, fd, a, b));
         }
     }
 
@@ -78,14 +57,7 @@ public final class FdCall {
         }
 
         public Outcome call(int fd, MemorySegment a, MemorySegment b, long c) {
-            CallFrame frame = CallFrame.enter();
-            int rc;
-            try {
-                rc = (int) fn.handle().invokeExact(frame.errnoState, fd, a, b, c);
-            } catch (Throwable t) {
-                throw frame.failed(fn, t);
-            }
-            return frame.exit(fn, rc);
+            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, fd, a, b, c));
         }
     }
 
@@ -96,14 +68,7 @@ public final class FdCall {
         }
 
         public Outcome call(int fd, MemorySegment a, MemorySegment b, MemorySegment c) {
-            CallFrame frame = CallFrame.enter();
-            int rc;
-            try {
-                rc = (int) fn.handle().invokeExact(frame.errnoState, fd, a, b, c);
-            } catch (Throwable t) {
-                throw frame.failed(fn, t);
-            }
-            return frame.exit(fn, rc);
+            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, fd, a, b, c));
         }
     }
 
@@ -114,14 +79,7 @@ public final class FdCall {
         }
 
         public Outcome call(int fd, MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d) {
-            CallFrame frame = CallFrame.enter();
-            int rc;
-            try {
-                rc = (int) fn.handle().invokeExact(frame.errnoState, fd, a, b, c, d);
-            } catch (Throwable t) {
-                throw frame.failed(fn, t);
-            }
-            return frame.exit(fn, rc);
+            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, fd, a, b, c, d));
         }
     }
 
@@ -134,14 +92,7 @@ public final class FdCall {
 
         public Outcome call(int fd, MemorySegment a, MemorySegment b, MemorySegment c, MemorySegment d,
                 MemorySegment e, MemorySegment f) {
-            CallFrame frame = CallFrame.enter();
-            int rc;
-            try {
-                rc = (int) fn.handle().invokeExact(frame.errnoState, fd, a, b, c, d, e, f);
-            } catch (Throwable t) {
-                throw frame.failed(fn, t);
-            }
-            return frame.exit(fn, rc);
+            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, fd, a, b, c, d, e, f));
         }
     }
 
