@@ -1,6 +1,8 @@
 package io.deetune.bpf;
 
 import io.deetune.bpf.testing.Packets;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,14 +12,18 @@ import java.util.function.IntUnaryOperator;
 /**
  * What one call of the binding costs from Java, syscall included: a lookup of an existing key in a hash map and in
  * a per-CPU array, an update of an existing key, a batch walk of a 4096-entry hash map (what stats reads and the
- * LB's sweep do) and a BPF_PROG_TEST_RUN of one packet. One line per figure, the median of the rounds. Not a test:
- * nothing about timing is asserted. Usage: {@code MapCallBench [calls per round] [rounds]}.
+ * LB's sweep do) and a BPF_PROG_TEST_RUN of one packet. One line per figure, the median of the rounds, as CPU time
+ * of the calling thread (user and kernel: it holds on a machine whose cores other work shares, where elapsed time
+ * counts the waits for a core too) and as elapsed time. Not a test: nothing about timing is asserted. Usage:
+ * {@code MapCallBench [calls per round] [rounds]}.
  */
 public final class MapCallBench {
 
     private static final int ENTRIES = 4096;
     private static final int KEY_SIZE = 16; // like a flow key
     private static final int VALUE_SIZE = 8;
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static long sink;
 
@@ -68,21 +74,25 @@ public final class MapCallBench {
         return key;
     }
 
-    /** Runs {@code call} {@code calls} times per round, after one warm-up round, and prints the median ns per call. */
+    /** Runs {@code call} {@code calls} times per round, after one warm-up round, and prints the medians per call. */
     private static void report(String what, int calls, int rounds, IntUnaryOperator call) {
-        long[] nanos = new long[rounds];
+        long[] cpu = new long[rounds];
+        long[] elapsed = new long[rounds];
         for (int round = -1; round < rounds; round++) {
+            long startCpu = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < calls; i++) {
                 sink += call.applyAsInt(i);
             }
-            long perCall = (System.nanoTime() - start) / calls;
             if (round >= 0) {
-                nanos[round] = perCall;
+                elapsed[round] = (System.nanoTime() - start) / calls;
+                cpu[round] = (THREADS.getCurrentThreadCpuTime() - startCpu) / calls;
             }
         }
-        Arrays.sort(nanos);
-        System.out.println(String.format(Locale.ROOT, "%-34s median %,9d ns/call (min %,d, max %,d; %d rounds of %d calls)",
-                what, nanos[rounds / 2], nanos[0], nanos[rounds - 1], rounds, calls));
+        Arrays.sort(cpu);
+        Arrays.sort(elapsed);
+        System.out.println(String.format(Locale.ROOT,
+                "%-34s cpu median %,9d ns/call (min %,d, max %,d), elapsed median %,9d ns/call; %d rounds of %d calls",
+                what, cpu[rounds / 2], cpu[0], cpu[rounds - 1], elapsed[rounds / 2], rounds, calls));
     }
 }
