@@ -17,14 +17,14 @@ public final class FdCall {
 
     private FdCall() {}
 
-    /** {@code int f(int)}. */
+    /** {@code int f(int)} (a descriptor or a kernel id). */
     public record P0(Fn fn) {
         public P0 {
             requireShape(fn);
         }
 
-        public Outcome call(int a) {
-            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, a));
+        public Outcome call(int fdOrId) {
+            return CallFrame.run(fn, state -> (int) fn.handle().invokeExact(state, fdOrId));
         }
     }
 
