@@ -93,7 +93,7 @@ public final class BpfLink implements AutoCloseable {
 
     /** Ends the attachment now, even if the link stays pinned or open elsewhere. */
     public void detach() {
-        Native.call(Libbpf.LINK_DETACH, fd()).checkInt("detach link fd " + fd());
+        Libbpf.LINK_DETACH.call(fd()).checkInt("detach link fd " + fd());
     }
 
     /** Pins the link at {@code path} so that the attachment outlives this process. */

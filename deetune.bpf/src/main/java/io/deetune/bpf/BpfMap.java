@@ -37,13 +37,18 @@ public final class BpfMap implements AutoCloseable {
     /** How many entries one batch call reads at most, unless the caller says otherwise. */
     public static final int BATCH_CHUNK = 4096;
 
-    private static final int ENOENT = 2;
-    private static final int ENOSPC = 28;
+    static final int ENOENT = 2;
+    /**
+     * {@link #possibleCpus()} once known (0 before): every per-CPU lookup needs it, and it is fixed at boot (libbpf
+     * reads it once too). A race only asks libbpf twice.
+     */
+    private static int knownPossibleCpus;
     private static final int MAP_INFO_SIZE = 88;
 
     private final Descriptor descriptor;
     private final MapDefinition definition;
     private final int id;
+    private final MapBatchCommands batches = new MapBatchCommands(this);
 
     BpfMap(int fd, boolean owned) {
         try (Arena arena = Arena.ofConfined()) {
@@ -78,12 +83,17 @@ public final class BpfMap implements AutoCloseable {
 
     /** Opens a map by its kernel id (e.g. an inner map whose id an array of maps holds). */
     public static BpfMap fromId(int id) {
-        return new BpfMap(Native.call(Libbpf.MAP_GET_FD_BY_ID, id).checkInt("open map id " + id), true);
+        return new BpfMap(Libbpf.MAP_GET_FD_BY_ID.call(id).checkInt("open map id " + id), true);
     }
 
     /** The number of CPUs the kernel may bring up: the number of values of a per-CPU map. */
     public static int possibleCpus() {
-        return Native.call(Libbpf.NUM_POSSIBLE_CPUS).checkInt("libbpf_num_possible_cpus");
+        int cpus = knownPossibleCpus;
+        if (cpus == 0) {
+            cpus = Native.call(Libbpf.NUM_POSSIBLE_CPUS).checkInt("libbpf_num_possible_cpus");
+            knownPossibleCpus = cpus;
+        }
+        return cpus;
     }
 
     /** The map's descriptor; fails once the map (or the object it came from) is closed. */
@@ -127,21 +137,22 @@ public final class BpfMap implements AutoCloseable {
     /** Looks a key up; empty when the key is absent. Not for per-CPU maps (see {@link #lookupPerCpu}). */
     public Optional<byte[]> lookup(byte[] key) {
         requireNotPerCpu("lookup");
-        return lookupRaw(key, valueSize()).map(segment -> segment.toArray(ValueLayout.JAVA_BYTE));
+        return lookupRaw(key, valueSize());
     }
 
-    private Optional<MemorySegment> lookupRaw(byte[] key, long valueBytes) {
+    /** The {@code valueBytes} bytes a key's lookup gives (all CPUs' values of a per-CPU map), or empty. */
+    Optional<byte[]> lookupRaw(byte[] key, long valueBytes) {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(valueBytes, 8);
-            Native.Outcome outcome = Native.call(Libbpf.MAP_LOOKUP_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key), value);
+            Native.Outcome outcome = Libbpf.MAP_LOOKUP_ELEM.call(fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key), value);
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return Optional.empty();
                 }
                 throw outcome.error("lookup in map '" + name() + "'", outcome.asInt());
             }
-            return Optional.of(MemorySegment.ofArray(value.toArray(ValueLayout.JAVA_BYTE)));
+            return Optional.of(value.toArray(ValueLayout.JAVA_BYTE));
         }
     }
 
@@ -153,7 +164,7 @@ public final class BpfMap implements AutoCloseable {
         return lookupRaw(key, (long) stride * cpus).map(all -> {
             byte[][] values = new byte[cpus][];
             for (int cpu = 0; cpu < cpus; cpu++) {
-                values[cpu] = all.asSlice((long) cpu * stride, valueSize()).toArray(ValueLayout.JAVA_BYTE);
+                values[cpu] = Arrays.copyOfRange(all, cpu * stride, cpu * stride + valueSize());
             }
             return values;
         });
@@ -187,10 +198,10 @@ public final class BpfMap implements AutoCloseable {
         updateRaw(key, all, flags);
     }
 
-    private void updateRaw(byte[] key, byte[] value, long flags) {
+    void updateRaw(byte[] key, byte[] value, long flags) {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
-            Native.call(Libbpf.MAP_UPDATE_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key),
+            Libbpf.MAP_UPDATE_ELEM.call(fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key),
                     arena.allocateFrom(ValueLayout.JAVA_BYTE, value), flags).checkInt("update of map '" + name() + "'");
         }
     }
@@ -199,7 +210,7 @@ public final class BpfMap implements AutoCloseable {
     public boolean delete(byte[] key) {
         checkKey(key);
         try (Arena arena = Arena.ofConfined()) {
-            Native.Outcome outcome = Native.call(Libbpf.MAP_DELETE_ELEM, fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key));
+            Native.Outcome outcome = Libbpf.MAP_DELETE_ELEM.call(fd(), arena.allocateFrom(ValueLayout.JAVA_BYTE, key));
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return false;
@@ -213,7 +224,7 @@ public final class BpfMap implements AutoCloseable {
     /** Whether the map holds no key (one {@code BPF_MAP_GET_NEXT_KEY}; arrays are never empty). */
     public boolean isEmpty() {
         try (Arena arena = Arena.ofConfined()) {
-            Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd(), MemorySegment.NULL, arena.allocate(keySize()));
+            Native.Outcome outcome = Libbpf.MAP_GET_NEXT_KEY.call(fd(), MemorySegment.NULL, arena.allocate(keySize()));
             if (outcome.asInt() < 0) {
                 if (outcome.errno() == ENOENT) {
                     return true;
@@ -231,7 +242,7 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment previous = MemorySegment.NULL;
             MemorySegment next = arena.allocate(keySize());
             while (true) {
-                Native.Outcome outcome = Native.call(Libbpf.MAP_GET_NEXT_KEY, fd(), previous, next);
+                Native.Outcome outcome = Libbpf.MAP_GET_NEXT_KEY.call(fd(), previous, next);
                 if (outcome.asInt() < 0) {
                     if (outcome.errno() == ENOENT) {
                         return keys;
@@ -253,7 +264,7 @@ public final class BpfMap implements AutoCloseable {
      */
     public int updateBatch(List<byte[]> keys, List<byte[]> values, long flags) {
         requireNotPerCpu("updateBatch");
-        return updateBatch(keys, values, flags, 1, valueSize());
+        return batches.update(keys, values, flags, 1, valueSize());
     }
 
     /**
@@ -262,44 +273,7 @@ public final class BpfMap implements AutoCloseable {
      */
     public int updateBatchEveryCpu(List<byte[]> keys, List<byte[]> values, long flags) {
         requirePerCpu("updateBatchEveryCpu");
-        return updateBatch(keys, values, flags, possibleCpus(), perCpuStride());
-    }
-
-    /** Values are written {@code copies} times, {@code stride} bytes apart (per-CPU maps: once per possible CPU). */
-    private int updateBatch(List<byte[]> keys, List<byte[]> values, long flags, int copies, int stride) {
-        fd(); // a closed map fails even for nothing to write
-        if (keys.size() != values.size()) {
-            throw new IllegalArgumentException("map '" + name() + "': " + keys.size() + " keys but " + values.size() + " values");
-        }
-        if (keys.isEmpty()) {
-            return 0;
-        }
-        int n = keys.size();
-        long entryBytes = (long) stride * copies;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment keyBuffer = arena.allocate((long) keySize() * n);
-            MemorySegment valueBuffer = arena.allocate(entryBytes * n, 8);
-            for (int i = 0; i < n; i++) {
-                checkKey(keys.get(i));
-                checkValue(values.get(i));
-                MemorySegment.copy(keys.get(i), 0, keyBuffer, ValueLayout.JAVA_BYTE, (long) i * keySize(), keySize());
-                for (int copy = 0; copy < copies; copy++) {
-                    MemorySegment.copy(values.get(i), 0, valueBuffer, ValueLayout.JAVA_BYTE, i * entryBytes + (long) copy * stride, valueSize());
-                }
-            }
-            MemorySegment count = arena.allocateFrom(JAVA_INT, n);
-            MemorySegment opts = batchOpts(arena, flags);
-            Native.Outcome outcome = Native.call(Libbpf.MAP_UPDATE_BATCH, fd(), keyBuffer, valueBuffer, count, opts);
-            if (outcome.asInt() < 0) {
-                if (!unsupported(outcome.errno()) || !nothingDone(count.get(JAVA_INT, 0), n)) {
-                    throw outcome.error("batch update of map '" + name() + "' (" + n + " entries)", outcome.asInt());
-                }
-                for (int i = 0; i < n; i++) {
-                    updateRaw(keys.get(i), valueBuffer.asSlice(i * entryBytes, entryBytes).toArray(ValueLayout.JAVA_BYTE), flags);
-                }
-            }
-            return n;
-        }
+        return batches.update(keys, values, flags, possibleCpus(), perCpuStride());
     }
 
     /**
@@ -310,7 +284,7 @@ public final class BpfMap implements AutoCloseable {
      * kernel code has no batch lookup (e.g. LPM tries) are read key by key instead, in chunks all the same.
      */
     public void lookupBatches(int chunk, Consumer<MapBatch> action) {
-        walkBatches(chunk, action, false);
+        batches.walk(chunk, action, false);
     }
 
     /**
@@ -319,95 +293,7 @@ public final class BpfMap implements AutoCloseable {
      * (also LRU and per-CPU ones); other types fail with the kernel's error.
      */
     public void lookupAndDeleteBatches(int chunk, Consumer<MapBatch> action) {
-        walkBatches(chunk, action, true);
-    }
-
-    private void walkBatches(int chunk, Consumer<MapBatch> action, boolean delete) {
-        fd();
-        if (chunk < 1) {
-            throw new IllegalArgumentException("map '" + name() + "': a batch holds at least one entry, not " + chunk);
-        }
-        int cpus = type().perCpu() ? possibleCpus() : 1;
-        int cpuStride = type().perCpu() ? perCpuStride() : valueSize();
-        long entryBytes = (long) cpuStride * cpus;
-        Native.Fn fn = delete ? Libbpf.MAP_LOOKUP_AND_DELETE_BATCH : Libbpf.MAP_LOOKUP_BATCH;
-        String what = (delete ? "lookup-and-delete batch of map '" : "lookup batch of map '") + name() + "'";
-        try (Arena arena = Arena.ofConfined()) {
-            // The position of the walk: a bucket index (u32) for hash maps, a key for the generic walk.
-            long tokenBytes = Math.max(keySize(), 8);
-            MemorySegment in = arena.allocate(tokenBytes, 8);
-            MemorySegment out = arena.allocate(tokenBytes, 8);
-            MemorySegment count = arena.allocate(JAVA_INT);
-            MemorySegment opts = batchOpts(arena, 0);
-            int size = chunk;
-            MemorySegment keys = arena.allocate((long) keySize() * size, 8);
-            MemorySegment values = arena.allocate(entryBytes * size, 8);
-            boolean first = true;
-            while (true) {
-                count.set(JAVA_INT, 0, size);
-                Native.Outcome outcome = Native.call(fn, fd(), first ? MemorySegment.NULL : in, out, keys, values, count, opts);
-                int read = count.get(JAVA_INT, 0);
-                boolean end = false;
-                if (outcome.asInt() < 0) {
-                    int errno = outcome.errno();
-                    if (errno == ENOENT) {
-                        end = true; // the walk is through; this last call may still have read entries
-                    } else if (errno == ENOSPC && read == 0) {
-                        // One bucket holds more entries than the chunk: read it again with a larger one.
-                        if (size >= maxEntries()) {
-                            throw outcome.error(what + " (chunk of " + size + " entries)", outcome.asInt());
-                        }
-                        size = (int) Math.min((long) size * 2, maxEntries());
-                        keys = arena.allocate((long) keySize() * size, 8);
-                        values = arena.allocate(entryBytes * size, 8);
-                        MemorySegment.copy(out, 0, in, 0, tokenBytes);
-                        first = false;
-                        continue;
-                    } else if (first && !delete && unsupported(errno)) {
-                        lookupKeyByKey(chunk, cpus, cpuStride, action);
-                        return;
-                    } else {
-                        throw outcome.error(what, outcome.asInt());
-                    }
-                } else if (read == 0) {
-                    end = true;
-                }
-                if (read > 0) {
-                    action.accept(new MapBatch(this, cpus, cpuStride, read,
-                            keys.asSlice(0, (long) keySize() * read).toArray(ValueLayout.JAVA_BYTE),
-                            values.asSlice(0, entryBytes * read).toArray(ValueLayout.JAVA_BYTE)));
-                }
-                if (end) {
-                    return;
-                }
-                MemorySegment.copy(out, 0, in, 0, tokenBytes);
-                first = false;
-            }
-        }
-    }
-
-    /** {@link #lookupBatches} for map types without a batch lookup: the keys first, then one lookup per key. */
-    private void lookupKeyByKey(int chunk, int cpus, int cpuStride, Consumer<MapBatch> action) {
-        long entryBytes = (long) cpuStride * cpus;
-        List<byte[]> all = keys();
-        for (int from = 0; from < all.size(); from += chunk) {
-            List<byte[]> part = all.subList(from, Math.min(all.size(), from + chunk));
-            byte[] keys = new byte[part.size() * keySize()];
-            byte[] values = new byte[(int) (part.size() * entryBytes)];
-            int read = 0;
-            for (byte[] key : part) {
-                Optional<MemorySegment> value = lookupRaw(key, entryBytes);
-                if (value.isPresent()) { // else deleted since the keys were read
-                    System.arraycopy(key, 0, keys, read * keySize(), keySize());
-                    MemorySegment.copy(value.get(), ValueLayout.JAVA_BYTE, 0, values, (int) (read * entryBytes), (int) entryBytes);
-                    read++;
-                }
-            }
-            if (read > 0) {
-                action.accept(new MapBatch(this, cpus, cpuStride, read, Arrays.copyOf(keys, read * keySize()),
-                        Arrays.copyOf(values, (int) (read * entryBytes))));
-            }
-        }
+        batches.walk(chunk, action, true);
     }
 
     /**
@@ -416,67 +302,7 @@ public final class BpfMap implements AutoCloseable {
      * kernel code has no batch delete. Returns the number of keys deleted.
      */
     public int deleteBatch(List<byte[]> keys) {
-        fd();
-        keys.forEach(this::checkKey);
-        int n = keys.size();
-        if (n == 0) {
-            return 0;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment keyBuffer = arena.allocate((long) keySize() * n);
-            for (int i = 0; i < n; i++) {
-                MemorySegment.copy(keys.get(i), 0, keyBuffer, ValueLayout.JAVA_BYTE, (long) i * keySize(), keySize());
-            }
-            MemorySegment count = arena.allocate(JAVA_INT);
-            MemorySegment opts = batchOpts(arena, 0);
-            int done = 0;
-            int deleted = 0;
-            while (done < n) {
-                count.set(JAVA_INT, 0, n - done);
-                Native.Outcome outcome = Native.call(Libbpf.MAP_DELETE_BATCH, fd(),
-                        keyBuffer.asSlice((long) done * keySize()), count, opts);
-                int removed = count.get(JAVA_INT, 0);
-                if (outcome.asInt() < 0 && done == 0 && unsupported(outcome.errno()) && nothingDone(removed, n)) {
-                    int one = 0;
-                    for (byte[] key : keys) {
-                        one += delete(key) ? 1 : 0;
-                    }
-                    return one;
-                }
-                deleted += removed;
-                done += removed;
-                if (outcome.asInt() < 0) {
-                    if (outcome.errno() == ENOENT) {
-                        done++; // the call stops at the first absent key: skip it, go on with the rest
-                    } else {
-                        throw outcome.error("batch delete from map '" + name() + "' (" + n + " keys)", outcome.asInt());
-                    }
-                }
-            }
-            return deleted;
-        }
-    }
-
-    /** {@code struct bpf_map_batch_opts} (LIBBPF_OPTS: sz, elem_flags, flags). */
-    private static MemorySegment batchOpts(Arena arena, long elemFlags) {
-        MemorySegment opts = arena.allocate(24, 8);
-        opts.set(ValueLayout.JAVA_LONG, 0, 24);
-        opts.set(ValueLayout.JAVA_LONG, 8, elemFlags);
-        opts.set(ValueLayout.JAVA_LONG, 16, 0);
-        return opts;
-    }
-
-    /**
-     * Whether a failed batch call of {@code asked} entries left them all alone: the kernel reports 0 done, or, when
-     * the map's type has no such command, does not write the count at all (it stays as asked).
-     */
-    private static boolean nothingDone(int count, int asked) {
-        return count == 0 || count == asked;
-    }
-
-    /** The errors of a batch command that the map's type does not implement. */
-    private static boolean unsupported(int errno) {
-        return errno == 22 /* EINVAL */ || errno == 95 /* EOPNOTSUPP */ || errno == 524 /* ENOTSUPP */;
+        return batches.delete(keys);
     }
 
     /** Typed access through codecs whose sizes must match the map's key and value sizes. */
@@ -493,17 +319,17 @@ public final class BpfMap implements AutoCloseable {
         Fds.pin(fd(), path, "map '" + name() + "'");
     }
 
-    private int perCpuStride() {
+    int perCpuStride() {
         return (valueSize() + 7) & ~7;
     }
 
-    private void checkKey(byte[] key) {
+    void checkKey(byte[] key) {
         if (key.length != keySize()) {
             throw new IllegalArgumentException("map '" + name() + "': key has " + key.length + " bytes, the map's key size is " + keySize());
         }
     }
 
-    private void checkValue(byte[] value) {
+    void checkValue(byte[] value) {
         if (value.length != valueSize()) {
             throw new IllegalArgumentException("map '" + name() + "': value has " + value.length + " bytes, the map's value size is " + valueSize());
         }

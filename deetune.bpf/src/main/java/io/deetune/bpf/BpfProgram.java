@@ -58,7 +58,7 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Opens a loaded program by its kernel id. */
     public static BpfProgram fromId(int id) {
-        int fd = Native.call(Libbpf.PROG_GET_FD_BY_ID, id).checkInt("open program id " + id);
+        int fd = Libbpf.PROG_GET_FD_BY_ID.call(id).checkInt("open program id " + id);
         return new BpfProgram(fd, true);
     }
 
@@ -130,7 +130,7 @@ public final class BpfProgram implements AutoCloseable {
                 opts.set(ValueLayout.ADDRESS, 32, arena.allocateFrom(ValueLayout.JAVA_BYTE, context));
                 opts.set(JAVA_INT, 48, context.length);
             }
-            Native.call(Libbpf.PROG_TEST_RUN_OPTS, fd(), opts).checkInt("test run of program '" + name + "'");
+            Libbpf.PROG_TEST_RUN_OPTS.call(fd(), opts).checkInt("test run of program '" + name + "'");
             int outLength = opts.get(JAVA_INT, 28);
             int retval = opts.get(JAVA_INT, 56);
             long duration = Integer.toUnsignedLong(opts.get(JAVA_INT, 64));

@@ -25,7 +25,7 @@ public final class Fds {
     /** Pins the object of {@code fd} at {@code path}; {@code what} describes it in errors. */
     public static void pin(int fd, Path path, String what) {
         try (Arena arena = Arena.ofConfined()) {
-            Native.call(Libbpf.OBJ_PIN, fd, arena.allocateFrom(path.toString())).checkInt("pin " + what + " at " + path);
+            Libbpf.OBJ_PIN.call(fd, arena.allocateFrom(path.toString())).checkInt("pin " + what + " at " + path);
         }
     }
 
@@ -33,7 +33,7 @@ public final class Fds {
     public static MemorySegment info(Arena arena, int fd, int size, String what) {
         MemorySegment info = arena.allocate(size, 8);
         MemorySegment len = arena.allocateFrom(JAVA_INT, size);
-        Native.call(Libbpf.OBJ_GET_INFO_BY_FD, fd, info, len).checkInt(what + " info of fd " + fd);
+        Libbpf.OBJ_GET_INFO_BY_FD.call(fd, info, len).checkInt(what + " info of fd " + fd);
         return info;
     }
 }

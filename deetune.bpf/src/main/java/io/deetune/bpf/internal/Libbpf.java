@@ -10,6 +10,8 @@ import java.lang.foreign.FunctionDescriptor;
 /**
  * Hand-written downcalls into libbpf 1.1 ({@code libbpf.so.1}) and the libc calls the binding needs.
  * Names are the C names so that a grep finds both sides; signatures follow {@code bpf/libbpf.h} and {@code bpf/bpf.h}.
+ * The functions of the hot paths (map elements and batches, test runs) and the other ones of the same shape are
+ * {@link FdCall}s, called with their exact types; the rest go through {@link Native#call}.
  */
 public final class Libbpf {
 
@@ -63,24 +65,24 @@ public final class Libbpf {
     public static final Fn BTF_RESOLVE_SIZE = Native.libbpfPure("btf__resolve_size", fd(JAVA_LONG, ADDRESS, JAVA_INT));
 
     // --- low-level syscall wrappers (bpf.h)
-    public static final Fn MAP_LOOKUP_ELEM = Native.libbpf("bpf_map_lookup_elem", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    public static final Fn MAP_UPDATE_ELEM = Native.libbpf("bpf_map_update_elem", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    public static final Fn MAP_DELETE_ELEM = Native.libbpf("bpf_map_delete_elem", fd(JAVA_INT, JAVA_INT, ADDRESS));
-    public static final Fn MAP_GET_NEXT_KEY = Native.libbpf("bpf_map_get_next_key", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    public static final Fn MAP_UPDATE_BATCH = Native.libbpf("bpf_map_update_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    public static final Fn MAP_DELETE_BATCH = Native.libbpf("bpf_map_delete_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    public static final Fn MAP_LOOKUP_BATCH = Native.libbpf("bpf_map_lookup_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    public static final Fn MAP_LOOKUP_AND_DELETE_BATCH = Native.libbpf("bpf_map_lookup_and_delete_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    public static final FdCall.P2 MAP_LOOKUP_ELEM = new FdCall.P2(Native.libbpf("bpf_map_lookup_elem", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)));
+    public static final FdCall.P2Long MAP_UPDATE_ELEM = new FdCall.P2Long(Native.libbpf("bpf_map_update_elem", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG)));
+    public static final FdCall.P1 MAP_DELETE_ELEM = new FdCall.P1(Native.libbpf("bpf_map_delete_elem", fd(JAVA_INT, JAVA_INT, ADDRESS)));
+    public static final FdCall.P2 MAP_GET_NEXT_KEY = new FdCall.P2(Native.libbpf("bpf_map_get_next_key", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)));
+    public static final FdCall.P4 MAP_UPDATE_BATCH = new FdCall.P4(Native.libbpf("bpf_map_update_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS)));
+    public static final FdCall.P3 MAP_DELETE_BATCH = new FdCall.P3(Native.libbpf("bpf_map_delete_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS)));
+    public static final FdCall.P6 MAP_LOOKUP_BATCH = new FdCall.P6(Native.libbpf("bpf_map_lookup_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)));
+    public static final FdCall.P6 MAP_LOOKUP_AND_DELETE_BATCH = new FdCall.P6(Native.libbpf("bpf_map_lookup_and_delete_batch", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS)));
     public static final Fn MAP_CREATE = Native.libbpf("bpf_map_create", fd(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    public static final Fn OBJ_PIN = Native.libbpf("bpf_obj_pin", fd(JAVA_INT, JAVA_INT, ADDRESS));
+    public static final FdCall.P1 OBJ_PIN = new FdCall.P1(Native.libbpf("bpf_obj_pin", fd(JAVA_INT, JAVA_INT, ADDRESS)));
     public static final Fn OBJ_GET = Native.libbpf("bpf_obj_get", fd(JAVA_INT, ADDRESS));
-    public static final Fn OBJ_GET_INFO_BY_FD = Native.libbpf("bpf_obj_get_info_by_fd", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    public static final Fn PROG_TEST_RUN_OPTS = Native.libbpf("bpf_prog_test_run_opts", fd(JAVA_INT, JAVA_INT, ADDRESS));
-    public static final Fn PROG_GET_FD_BY_ID = Native.libbpf("bpf_prog_get_fd_by_id", fd(JAVA_INT, JAVA_INT));
-    public static final Fn MAP_GET_FD_BY_ID = Native.libbpf("bpf_map_get_fd_by_id", fd(JAVA_INT, JAVA_INT));
+    public static final FdCall.P2 OBJ_GET_INFO_BY_FD = new FdCall.P2(Native.libbpf("bpf_obj_get_info_by_fd", fd(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS)));
+    public static final FdCall.P1 PROG_TEST_RUN_OPTS = new FdCall.P1(Native.libbpf("bpf_prog_test_run_opts", fd(JAVA_INT, JAVA_INT, ADDRESS)));
+    public static final FdCall.P0 PROG_GET_FD_BY_ID = new FdCall.P0(Native.libbpf("bpf_prog_get_fd_by_id", fd(JAVA_INT, JAVA_INT)));
+    public static final FdCall.P0 MAP_GET_FD_BY_ID = new FdCall.P0(Native.libbpf("bpf_map_get_fd_by_id", fd(JAVA_INT, JAVA_INT)));
     public static final Fn LINK_CREATE = Native.libbpf("bpf_link_create", fd(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     public static final Fn LINK_UPDATE = Native.libbpf("bpf_link_update", fd(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    public static final Fn LINK_DETACH = Native.libbpf("bpf_link_detach", fd(JAVA_INT, JAVA_INT));
+    public static final FdCall.P0 LINK_DETACH = new FdCall.P0(Native.libbpf("bpf_link_detach", fd(JAVA_INT, JAVA_INT)));
     public static final Fn XDP_QUERY = Native.libbpf("bpf_xdp_query", fd(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     public static final Fn NUM_POSSIBLE_CPUS = Native.libbpf("libbpf_num_possible_cpus", fd(JAVA_INT));
 
@@ -90,7 +92,7 @@ public final class Libbpf {
     public static final Fn RING_BUFFER_FREE = Native.libbpfPure("ring_buffer__free", fdVoid(ADDRESS));
 
     // --- libc
-    public static final Fn CLOSE = Native.libc("close", fd(JAVA_INT, JAVA_INT));
+    public static final FdCall.P0 CLOSE = new FdCall.P0(Native.libc("close", fd(JAVA_INT, JAVA_INT)));
     /** {@code int open(const char *path, int flags, ...)}: the mode (read with O_CREAT) is variadic; pass 0 without. */
     public static final Fn OPEN = Native.libcVariadic("open", fd(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
     public static final Fn SETNS = Native.libc("setns", fd(JAVA_INT, JAVA_INT, JAVA_INT));
@@ -111,7 +113,7 @@ public final class Libbpf {
     /** Closes a file descriptor, ignoring errors (used on cleanup paths). */
     public static void closeQuietly(int fd) {
         if (fd >= 0) {
-            Native.call(CLOSE, fd);
+            CLOSE.call(fd);
         }
     }
 }

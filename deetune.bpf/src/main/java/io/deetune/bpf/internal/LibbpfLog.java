@@ -10,13 +10,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes libbpf's own log ({@code libbpf_set_print}) to SLF4J and keeps, per thread, the lines printed during the
- * native call under way, so that an exception can carry them (a verifier rejection carries the verifier log).
+ * Routes libbpf's own log ({@code libbpf_set_print}) to SLF4J and hands the lines printed during a native call to
+ * that call's {@link CallFrame}, so that an exception can carry them.
  *
  * <p>libbpf hands over a printf format and a {@code va_list}; libc's {@code vsnprintf} formats it. The upcall
  * catches everything: an exception escaping an upcall would kill the JVM.
@@ -31,11 +30,6 @@ public final class LibbpfLog {
      * it into the object's {@link KernelLog}.)
      */
     private static final int FORMAT_BUFFER = 64 * 1024;
-    /** Lines kept per call: the first ones say what was done, the last ones why it failed. */
-    private static final int HEAD_LINES = 5;
-    private static final int TAIL_LINES = 100;
-
-    private static final ThreadLocal<LogTail> CAPTURE = new ThreadLocal<>();
     private static final ThreadLocal<MemorySegment> BUFFER =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(FORMAT_BUFFER));
 
@@ -43,13 +37,10 @@ public final class LibbpfLog {
             Native.libc().find("vsnprintf").orElseThrow(),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
 
-    static {
-        install();
-    }
-
     private LibbpfLog() {}
 
-    private static void install() {
+    /** Makes libbpf print through {@link #print}; once, before the first native call (see {@link CallFrame}). */
+    static void install() {
         try {
             MethodHandle target = MethodHandles.lookup().findStatic(LibbpfLog.class, "print",
                     MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
@@ -64,16 +55,6 @@ public final class LibbpfLog {
         }
     }
 
-    static void beginCapture() {
-        CAPTURE.set(new LogTail(HEAD_LINES, TAIL_LINES));
-    }
-
-    static List<String> endCapture() {
-        LogTail lines = CAPTURE.get();
-        CAPTURE.remove();
-        return lines == null ? List.of() : lines.lines();
-    }
-
     @SuppressWarnings("unused") // called from native code
     private static int print(int level, MemorySegment format, MemorySegment args) {
         try {
@@ -86,9 +67,9 @@ public final class LibbpfLog {
             if (text.isEmpty()) {
                 return 0;
             }
-            LogTail capture = CAPTURE.get();
-            if (capture != null && level <= LEVEL_INFO) {
-                capture.addAll(text);
+            CallFrame call = CallFrame.current();
+            if (call != null && level <= LEVEL_INFO) {
+                call.addLines(text);
             }
             switch (level) {
                 case LEVEL_WARN -> LOG.warn("{}", text);

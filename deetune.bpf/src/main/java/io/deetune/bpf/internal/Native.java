@@ -7,12 +7,9 @@ import io.deetune.bpf.BpfException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.List;
 
 /**
@@ -20,16 +17,14 @@ import java.util.List;
  * netlink queries.
  *
  * <p>Every fallible function is linked with {@code captureCallState("errno")}, so a failure reports the errno of
- * that very call, not one overwritten by the JVM in between. {@link #call} wraps an invocation: it collects the
- * libbpf log lines printed during the call (see {@link LibbpfLog}) and turns a failure into a
- * {@link BpfException} that names the function, the errno and those lines.
+ * that very call, not one overwritten by the JVM in between. {@link #call}, and {@link FdCall} on the hot paths,
+ * wrap an invocation: they collect the libbpf log lines printed during the call (see {@link CallFrame}) and give an
+ * {@link Outcome}, which turns a failure into a {@link BpfException} that names the function, the errno and those
+ * lines.
  */
 public final class Native {
 
     public static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final SymbolLookup LIBBPF = loadLibbpf();
 
@@ -155,30 +150,27 @@ public final class Native {
         }
     }
 
-    /** Invokes {@code fn} with {@code args}, capturing errno and the libbpf log lines it prints. */
+    /**
+     * Invokes {@code fn} with {@code args}, capturing errno and the libbpf log lines it prints. Generic: each argument
+     * is boxed and the handle adapted on every call, which is fine off the hot paths; {@link FdCall} calls the hot
+     * ones with their exact types.
+     */
     public static Outcome call(Fn fn, Object... args) {
-        LibbpfLog.beginCapture();
-        try (Arena arena = Arena.ofConfined()) {
-            Object value;
-            int errno = 0;
+        CallFrame frame = CallFrame.enter();
+        Object value;
+        try {
             if (fn.capturesErrno()) {
-                MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
                 Object[] full = new Object[args.length + 1];
-                full[0] = state;
+                full[0] = frame.errnoState;
                 System.arraycopy(args, 0, full, 1, args.length);
                 value = fn.handle().invokeWithArguments(full);
-                errno = (int) ERRNO.get(state, 0L);
             } else {
                 value = fn.handle().invokeWithArguments(args);
             }
-            return new Outcome(fn, value, errno, LibbpfLog.endCapture());
-        } catch (RuntimeException | Error e) {
-            LibbpfLog.endCapture();
-            throw e;
         } catch (Throwable t) {
-            LibbpfLog.endCapture();
-            throw new IllegalStateException("native call " + fn.name() + " failed", t);
+            throw frame.failed(fn, t);
         }
+        return frame.exit(fn, value);
     }
 
     /** libc's text for an errno value. */
