@@ -78,48 +78,13 @@ static __always_inline int lb_parse_l4(struct deetune_cursor *c, __u8 proto, str
 /* Past this offset an L4 header is not looked for (as many extension headers as the walker takes fit well below). */
 #define LB_MAX_L4_OFFSET 1024
 
-/* lb_parse's result for IPv6 that a routing header still routes onward (see lb_ipv6_routed_onward). */
-#define LB_PARSE_ROUTED -2
-
-/* The start of an IPv6 routing header (RFC 8200 4.4), whatever its type. */
-struct lb_ipv6_rt_hdr {
-	__u8 nexthdr;
-	__u8 hdrlen;
-	__u8 type;
-	__u8 segments_left;
-};
-
 /*
- * True when a routing header among the extension headers at the cursor still has segments left: the fixed header's
- * destination is then the next hop of the route, and the packet's own destination sits in the routing header, so
- * balancing on the first would be balancing on the wrong address. Such packets are left to the kernel (it routes
- * them on, or drops what it does not handle), counted. The walk stops at a fragment header (fragments are not
- * balanced anyway) and at anything else deetune_skip_ipv6_ext would stop at; a header cut short is its to refuse.
+ * lb_parse's result for IPv6 whose routing header still has segments left (DEETUNE_L4_ROUTED_ONWARD): the fixed
+ * header's destination is then the next hop of the route and the packet's own destination sits in the routing
+ * header, so balancing on the first would be balancing on the wrong address. Such packets are left to the kernel
+ * (it routes them on, or drops what it does not handle), counted.
  */
-static __always_inline int lb_ipv6_routed_onward(struct deetune_cursor c, __u8 nexthdr)
-{
-#pragma unroll
-	for (int i = 0; i < DEETUNE_IPV6_MAX_EXT; i++) {
-		struct deetune_ipv6_opt_hdr *h = c.pos;
-
-		if (nexthdr != IPPROTO_HOPOPTS && nexthdr != IPPROTO_ROUTING && nexthdr != IPPROTO_DSTOPTS &&
-		    nexthdr != IPPROTO_AH)
-			return 0;
-		if ((void *)(h + 1) > c.end)
-			return 0;
-		if (nexthdr == IPPROTO_ROUTING) {
-			struct lb_ipv6_rt_hdr *rt = c.pos;
-
-			if ((void *)(rt + 1) > c.end)
-				return 0;
-			if (rt->segments_left)
-				return 1;
-		}
-		c.pos += nexthdr == IPPROTO_AH ? (h->hdrlen + 2) * 4 : (h->hdrlen + 1) * 8;
-		nexthdr = h->nexthdr;
-	}
-	return 0;
-}
+#define LB_PARSE_ROUTED -2
 
 /*
  * Where the L4 header of the IPv6 packet whose fixed header starts at ip6_offset begins: (next header << 16) |
@@ -133,6 +98,7 @@ __noinline int lb_ipv6_l4_locate(LB_CTX *ctx, __u32 ip6_offset)
 	struct deetune_cursor c;
 	struct ipv6hdr *ip6;
 	__u8 nexthdr;
+	int walked;
 
 	if (ip6_offset > LB_MAX_L3_OFFSET)
 		return -1;
@@ -140,9 +106,10 @@ __noinline int lb_ipv6_l4_locate(LB_CTX *ctx, __u32 ip6_offset)
 	if (deetune_parse_ipv6(&c, &ip6) < 0)
 		return -1;
 	nexthdr = ip6->nexthdr;
-	if (lb_ipv6_routed_onward(c, nexthdr))
+	walked = deetune_walk_ipv6_ext(&c, &nexthdr, DEETUNE_IPV6_EXT_ROUTING);
+	if (walked == DEETUNE_L4_ROUTED_ONWARD)
 		return LB_PARSE_ROUTED;
-	if (deetune_skip_ipv6_ext(&c, &nexthdr) != DEETUNE_L4_AT_CURSOR)
+	if (walked != DEETUNE_L4_AT_CURSOR)
 		return -1;
 	return (int)nexthdr << 16 | (int)(c.pos - data);
 }

@@ -168,8 +168,9 @@ static __always_inline int deetune_ipv4_is_fragment(const struct iphdr *ip)
 }
 
 /*
- * Fixed IPv6 header; deetune_skip_ipv6_ext walks the extension headers after it. The payload length bounds every
- * later parse; a payload length of 0 (a jumbogram, or the kernel's BIG TCP aggregates at tc) is left unbounded.
+ * Fixed IPv6 header; deetune_skip_ipv6_ext (or deetune_walk_ipv6_ext) walks the extension headers after it. The
+ * payload length bounds every later parse; a payload length of 0 (a jumbogram, or the kernel's BIG TCP aggregates at
+ * tc) is left unbounded.
  */
 static __always_inline int deetune_parse_ipv6(struct deetune_cursor *c, struct ipv6hdr **ip6)
 {
@@ -192,6 +193,14 @@ struct deetune_ipv6_opt_hdr {
 	__u8 hdrlen; /* 8-byte units beyond the first 8 (AH: 4-byte units beyond the first 8) */
 };
 
+/* The start of a routing header (RFC 8200 4.4), whatever its type. */
+struct deetune_ipv6_rt_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen;
+	__u8 type;
+	__u8 segments_left;
+};
+
 struct deetune_ipv6_frag_hdr {
 	__u8 nexthdr;
 	__u8 reserved;
@@ -209,14 +218,31 @@ enum deetune_ipv6_ext_result {
 	 * judge such a packet by what it found: a filter drops it, others leave it alone.
 	 */
 	DEETUNE_L4_UNWALKED,
+	/*
+	 * Only in the mode DEETUNE_IPV6_EXT_ROUTING: a routing header still has segments left, so the fixed header's
+	 * destination is the next hop of the packet's route, not where the packet goes (that address is in the routing
+	 * header). The cursor is at the routing header, *nexthdr is IPPROTO_ROUTING.
+	 */
+	DEETUNE_L4_ROUTED_ONWARD,
+};
+
+/* What deetune_walk_ipv6_ext does on its way (a constant: the inlined walk keeps only the mode's code). */
+enum deetune_ipv6_ext_mode {
+	DEETUNE_IPV6_EXT_SKIP,		/* walks past every extension header, routing headers included */
+	/*
+	 * Stops at a routing header with segments left (DEETUNE_L4_ROUTED_ONWARD), for a stage that acts on the
+	 * packet's destination. Only routing headers before a fragment header count: one after it belongs to the
+	 * fragmentable part, which only the host that reassembles the packet reads (RFC 8200 4.5).
+	 */
+	DEETUNE_IPV6_EXT_ROUTING,
 };
 
 /*
  * Walks the IPv6 extension headers (hop-by-hop, routing, destination options, AH, fragment) that follow the fixed
- * header; *nexthdr starts as the fixed header's next header. Returns a deetune_ipv6_ext_result, or -1 when an
- * extension header is cut short (by the frame or by the payload length).
+ * header; *nexthdr starts as the fixed header's next header, mode is a deetune_ipv6_ext_mode. Returns a
+ * deetune_ipv6_ext_result, or -1 when an extension header is cut short (by the frame or by the payload length).
  */
-static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 *nexthdr)
+static __always_inline int deetune_walk_ipv6_ext(struct deetune_cursor *c, __u8 *nexthdr, const int mode)
 {
 	int fragment = 0;
 
@@ -229,6 +255,14 @@ static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 
 
 			if (!deetune_cursor_holds(c, h + 1))
 				return -1;
+			if (mode == DEETUNE_IPV6_EXT_ROUTING && next == IPPROTO_ROUTING && !fragment) {
+				struct deetune_ipv6_rt_hdr *rt = c->pos;
+
+				if (!deetune_cursor_holds(c, rt + 1))
+					return -1;
+				if (rt->segments_left)
+					return DEETUNE_L4_ROUTED_ONWARD;
+			}
 			*nexthdr = h->nexthdr;
 			c->pos += next == IPPROTO_AH ? (h->hdrlen + 2) * 4 : (h->hdrlen + 1) * 8;
 			/* The whole header must lie in the datagram, or what follows it is not the next header. */
@@ -252,6 +286,12 @@ static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 
 	    *nexthdr == IPPROTO_AH || *nexthdr == IPPROTO_FRAGMENT)
 		return DEETUNE_L4_UNWALKED;
 	return fragment ? DEETUNE_L4_AT_CURSOR_FRAGMENT : DEETUNE_L4_AT_CURSOR;
+}
+
+/* deetune_walk_ipv6_ext past every extension header (DEETUNE_IPV6_EXT_SKIP). */
+static __always_inline int deetune_skip_ipv6_ext(struct deetune_cursor *c, __u8 *nexthdr)
+{
+	return deetune_walk_ipv6_ext(c, nexthdr, DEETUNE_IPV6_EXT_SKIP);
 }
 
 /* TCP header with options; rejects a data offset below 20 bytes. */

@@ -326,6 +326,27 @@ class LbDataPlaneTest {
         assertEquals(2L, engine.counters().get("ipv6-routed-onward"));
     }
 
+    /**
+     * Only a routing header before the fragment header routes the packet on: one after it is in the fragmentable part,
+     * which only the host that reassembles the packet reads. Either way a fragment is not balanced.
+     */
+    @Test
+    void aRoutingHeaderCountsOnlyBeforeTheFragmentHeader() {
+        engine.putService(service("web6", "fd00::100", 443, Protocol.TCP, Algorithm.ROUND_ROBIN, List.of("fd00:1::1")));
+        byte[] routedThenFragment = withRoutingHeader(Packets.withIpv6Extension(
+                Packets.tcp("fd00:9::1", 50410, "fd00::100", 443, TCP_SYN, new byte[0]), 44, 0, true), 1, "fd00:77::1");
+        byte[] fragmentThenRouted = Packets.withIpv6Extension(
+                withRoutingHeader(Packets.tcp("fd00:9::1", 50411, "fd00::100", 443, TCP_SYN, new byte[0]), 1, "fd00:77::1"),
+                44, 0, true);
+        for (byte[] frame : List.of(routedThenFragment, fragmentThenRouted)) {
+            TestRunResult result = run(frame);
+            assertEquals(passed(), result.retval());
+            assertArrayEquals(frame, result.output(), "passed on untouched");
+        }
+        assertEquals(0, engine.flows(null).size(), "no flow");
+        assertEquals(1L, engine.counters().get("ipv6-routed-onward"), "only the routing header before the fragment header");
+    }
+
     @Test
     void trafficNotForAVipContinuesTheChainUntouched() {
         engine.putService(service("web", VIP, 80, Protocol.TCP, Algorithm.ROUND_ROBIN, BACKENDS));
