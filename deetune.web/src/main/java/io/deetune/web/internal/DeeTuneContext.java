@@ -27,6 +27,11 @@ public final class DeeTuneContext extends ServletContextHelper {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeeTuneContext.class);
     private static final int TOO_MANY_REQUESTS = 429;
+    /** The request attribute that holds the caller's roles (a set of {@code viewer}, {@code admin}). */
+    public static final String ROLES = "io.deetune.web.roles";
+    private static final String ADMIN = "admin";
+    /** Methods that only read; every other one changes something and needs the role admin. */
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final JaasBasicAuth auth = new JaasBasicAuth("karaf", Set.of("viewer", "admin"));
     private final LoginThrottle throttle = LoginThrottle.standard();
@@ -44,13 +49,26 @@ public final class DeeTuneContext extends ServletContextHelper {
         switch (login.result()) {
             case ALLOWED -> {
                 throttle.succeeded(client);
+                if (!SAFE_METHODS.contains(request.getMethod())) {
+                    if (!login.roles().contains(ADMIN)) {
+                        refuse(response, HttpServletResponse.SC_FORBIDDEN, "user " + login.user()
+                                + " may only read (role viewer): changes need the role admin");
+                        return false;
+                    }
+                    if (!sameOrigin(request)) {
+                        refuse(response, HttpServletResponse.SC_FORBIDDEN, "a change must come from this server's own"
+                                + " pages or from a client that sends no Origin header (cross-site request refused)");
+                        return false;
+                    }
+                }
                 request.setAttribute(REMOTE_USER, login.user());
                 request.setAttribute(AUTHENTICATION_TYPE, HttpServletRequest.BASIC_AUTH);
+                request.setAttribute(ROLES, login.roles());
                 return true;
             }
             case NOT_PERMITTED -> {
                 throttle.succeeded(client);
-                response.sendError(HttpServletResponse.SC_FORBIDDEN, "user " + login.user() + " has neither role viewer nor admin");
+                refuse(response, HttpServletResponse.SC_FORBIDDEN, "user " + login.user() + " has neither role viewer nor admin");
                 return false;
             }
             case WRONG -> {
@@ -63,5 +81,28 @@ public final class DeeTuneContext extends ServletContextHelper {
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\"");
         response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
         return false;
+    }
+
+    /**
+     * Browsers send {@code Origin} with every cross-site write; a page of another site must not be able to make a
+     * logged-in admin's browser change DeeTune (the browser would add the cached Basic credentials). Scripts (curl)
+     * send no Origin.
+     */
+    private static boolean sameOrigin(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return true;
+        }
+        String host = request.getHeader("Host");
+        return host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host));
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String detail) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(io.deetune.web.internal.rest.JsonProvider.MAPPER.writeValueAsString(
+                new io.deetune.web.internal.rest.ApiError("forbidden", null, detail)));
+        response.flushBuffer(); // committed: the container sends this body, not an empty error page of its own
     }
 }
