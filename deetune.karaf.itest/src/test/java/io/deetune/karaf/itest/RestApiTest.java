@@ -54,7 +54,7 @@ public class RestApiTest extends PipelineLabTestBase {
         return Path.of(System.getProperty("karaf.etc"));
     }
 
-    private static String admin() throws IOException {
+    private static String adminCredentials() throws IOException {
         return "admin:" + Files.readString(etc().resolve("admin.password")).strip();
     }
 
@@ -82,8 +82,8 @@ public class RestApiTest extends PipelineLabTestBase {
         return response;
     }
 
-    private HttpResponse<String> admin(String method, String path, String json, String... headers) throws Exception {
-        return send(method, path, admin(), json, headers);
+    private HttpResponse<String> asAdmin(String method, String path, String json, String... headers) throws Exception {
+        return send(method, path, adminCredentials(), json, headers);
     }
 
     private static String service(String name, String vip, String port, String extra) {
@@ -140,46 +140,46 @@ public class RestApiTest extends PipelineLabTestBase {
         Path cfg = etc().resolve("io.deetune.lb.service-rest-web.cfg");
         Await.until("the LB stage's maps", PATIENCE, () -> !lbMapsQuietly().isEmpty());
         Map<String, String> mapsBefore = lbMaps();
-        HttpResponse<String> created = admin("POST", API + "/lb/services", service("rest-web", "10.78.0.100", "80", ""));
+        HttpResponse<String> created = asAdmin("POST", API + "/lb/services", service("rest-web", "10.78.0.100", "80", ""));
         assertEquals(created.body(), 201, created.statusCode());
         assertTrue("the service is saved to its cfg file", Files.readString(cfg).contains("10.78.0.100"));
         Await.until("the service in the LB maps", PATIENCE, () -> !lbMapsQuietly().equals(mapsBefore));
 
-        HttpResponse<String> read = admin("GET", API + "/lb/services/rest-web", null);
+        HttpResponse<String> read = asAdmin("GET", API + "/lb/services/rest-web", null);
         assertEquals(200, read.statusCode());
         String tag = etag(read);
-        HttpResponse<String> again = admin("POST", API + "/lb/services", service("rest-web", "10.78.0.100", "80", ""));
+        HttpResponse<String> again = asAdmin("POST", API + "/lb/services", service("rest-web", "10.78.0.100", "80", ""));
         assertEquals("a second create of the same name conflicts", 409, again.statusCode());
 
-        HttpResponse<String> backend = admin("POST", API + "/lb/services/rest-web/backends", "{\"address\":\"10.78.0.2\",\"port\":8081,\"weight\":3}");
+        HttpResponse<String> backend = asAdmin("POST", API + "/lb/services/rest-web/backends", "{\"address\":\"10.78.0.2\",\"port\":8081,\"weight\":3}");
         assertEquals(backend.body(), 200, backend.statusCode());
         assertTrue(Files.readString(cfg).contains("8081"));
-        HttpResponse<String> lost = admin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81", ""), "If-Match", tag);
+        HttpResponse<String> lost = asAdmin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81", ""), "If-Match", tag);
         assertEquals("a write based on an old read is refused: " + lost.body(), 412, lost.statusCode());
         assertFalse(Files.readString(cfg).contains("port = 81"));
 
-        HttpResponse<String> drained = admin("POST", API + "/lb/services/rest-web/backends/10.78.0.2:8081/drain", null);
+        HttpResponse<String> drained = asAdmin("POST", API + "/lb/services/rest-web/backends/10.78.0.2:8081/drain", null);
         assertEquals(drained.body(), 200, drained.statusCode());
         assertTrue(drained.body(), drained.body().replace(" ", "").contains("\"port\":8081,\"weight\":0"));
-        HttpResponse<String> current = admin("GET", API + "/lb/services/rest-web", null);
-        HttpResponse<String> changed = admin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81", ""), "If-Match", etag(current));
+        HttpResponse<String> current = asAdmin("GET", API + "/lb/services/rest-web", null);
+        HttpResponse<String> changed = asAdmin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81", ""), "If-Match", etag(current));
         assertEquals(changed.body(), 200, changed.statusCode());
 
-        HttpResponse<String> flows = admin("GET", API + "/lb/services/rest-web/flows?limit=10", null);
+        HttpResponse<String> flows = asAdmin("GET", API + "/lb/services/rest-web/flows?limit=10", null);
         assertEquals(flows.body(), 200, flows.statusCode());
         assertTrue(flows.body(), flows.body().contains("\"total\""));
-        assertEquals(200, admin("GET", API + "/lb/stats", null).statusCode());
+        assertEquals(200, asAdmin("GET", API + "/lb/stats", null).statusCode());
 
-        assertEquals(204, admin("DELETE", API + "/lb/services/rest-web", null).statusCode());
+        assertEquals(204, asAdmin("DELETE", API + "/lb/services/rest-web", null).statusCode());
         assertFalse("the cfg file goes with the service", Files.exists(cfg));
-        assertEquals(404, admin("GET", API + "/lb/services/rest-web", null).statusCode());
+        assertEquals(404, asAdmin("GET", API + "/lb/services/rest-web", null).statusCode());
     }
 
     @Test
     public void badInputIsRefusedNamingTheFieldAndChangesNeitherFilesNorMaps() throws Exception {
         admin("deetune:attach " + pipeline + " " + hosts.server() + ":veth-s");
         Await.until("the LB stage's maps", PATIENCE, () -> !lbMapsQuietly().isEmpty());
-        assertEquals(201, admin("POST", API + "/lb/services", service("rest-keep", "10.78.0.101", "80", "")).statusCode());
+        assertEquals(201, asAdmin("POST", API + "/lb/services", service("rest-keep", "10.78.0.101", "80", "")).statusCode());
         Map<String, String> files = cfgFiles();
         Map<String, String> maps = lbMaps();
         record Bad(String method, String path, String body, int status, String field) {}
@@ -202,7 +202,7 @@ public class RestApiTest extends PipelineLabTestBase {
                 new Bad("POST", "/firewall/blocklist", "{\"cidr\":\"10.1.2.3/40\"}", 422, "cidr"),
                 new Bad("PUT", "/firewall/policy", "{\"policy\":\"maybe\"}", 422, "policy")));
         for (Bad bad : cases) {
-            HttpResponse<String> refused = admin(bad.method(), API + bad.path(), bad.body());
+            HttpResponse<String> refused = asAdmin(bad.method(), API + bad.path(), bad.body());
             String what = bad.method() + " " + bad.path() + " " + bad.body() + " -> " + refused.statusCode() + " " + refused.body();
             assertEquals(what, bad.status(), refused.statusCode());
             assertTrue(what, refused.body().contains("\"error\""));
@@ -212,36 +212,36 @@ public class RestApiTest extends PipelineLabTestBase {
         }
         assertEquals("no cfg file changed", files, cfgFiles());
         assertEquals("no LB map changed", maps, lbMaps());
-        assertEquals(204, admin("DELETE", API + "/lb/services/rest-keep", null).statusCode());
+        assertEquals(204, asAdmin("DELETE", API + "/lb/services/rest-keep", null).statusCode());
     }
 
     @Test
     public void aDryRunChecksEverythingAndAppliesNothing() throws Exception {
         Map<String, String> files = cfgFiles();
-        HttpResponse<String> dry = admin("POST", API + "/lb/services?dryRun=true", service("rest-dry", "10.78.0.103", "80", ""));
+        HttpResponse<String> dry = asAdmin("POST", API + "/lb/services?dryRun=true", service("rest-dry", "10.78.0.103", "80", ""));
         assertEquals(dry.body(), 200, dry.statusCode());
-        HttpResponse<String> dryBad = admin("POST", API + "/lb/services?dryRun=true", service("rest-dry", "10.78.0.103", "0", ""));
+        HttpResponse<String> dryBad = asAdmin("POST", API + "/lb/services?dryRun=true", service("rest-dry", "10.78.0.103", "0", ""));
         assertEquals(dryBad.body(), 422, dryBad.statusCode());
-        HttpResponse<String> dryPipeline = admin("POST", API + "/pipelines?dryRun=true",
+        HttpResponse<String> dryPipeline = asAdmin("POST", API + "/pipelines?dryRun=true",
                 "{\"name\":\"rest3\",\"hook\":\"tc-ingress\",\"interfaces\":[\"" + hosts.server() + ":veth-s\"]}");
         assertEquals(dryPipeline.body(), 200, dryPipeline.statusCode());
-        assertEquals(404, admin("GET", API + "/lb/services/rest-dry", null).statusCode());
-        assertEquals(404, admin("GET", API + "/pipelines/rest3", null).statusCode());
+        assertEquals(404, asAdmin("GET", API + "/lb/services/rest-dry", null).statusCode());
+        assertEquals(404, asAdmin("GET", API + "/pipelines/rest3", null).statusCode());
         assertEquals(files, cfgFiles());
     }
 
     @Test
     public void aPipelineIsCreatedChangedAndDeletedThroughItsConfiguration() throws Exception {
         String iface = hosts.server() + ":veth-s";
-        HttpResponse<String> created = admin("POST", API + "/pipelines", "{\"name\":\"" + pipeline + "\",\"hook\":\"tc-ingress\",\"interfaces\":[\"" + iface + "\"]}");
+        HttpResponse<String> created = asAdmin("POST", API + "/pipelines", "{\"name\":\"" + pipeline + "\",\"hook\":\"tc-ingress\",\"interfaces\":[\"" + iface + "\"]}");
         assertEquals(created.body(), 201, created.statusCode());
         Await.until("the pipeline on " + iface, PATIENCE, () -> pipelines.get(pipeline).map(p -> p.interfaces().contains(iface) && !p.chain().isEmpty()).orElse(false));
-        HttpResponse<String> read = admin("GET", API + "/pipelines/" + pipeline, null);
+        HttpResponse<String> read = asAdmin("GET", API + "/pipelines/" + pipeline, null);
         assertTrue(read.body(), read.body().contains("TC_INGRESS"));
-        HttpResponse<String> emptied = admin("PUT", API + "/pipelines/" + pipeline + "/interfaces", "[]", "If-Match", etag(read));
+        HttpResponse<String> emptied = asAdmin("PUT", API + "/pipelines/" + pipeline + "/interfaces", "[]", "If-Match", etag(read));
         assertEquals(emptied.body(), 200, emptied.statusCode());
         Await.until("the pipeline without interfaces", PATIENCE, () -> pipelines.get(pipeline).map(p -> p.interfaces().isEmpty()).orElse(false));
-        assertEquals(204, admin("DELETE", API + "/pipelines/" + pipeline, null).statusCode());
+        assertEquals(204, asAdmin("DELETE", API + "/pipelines/" + pipeline, null).statusCode());
         Await.until("the pipeline gone", PATIENCE, () -> pipelines.get(pipeline).isEmpty());
     }
 
@@ -255,10 +255,10 @@ public class RestApiTest extends PipelineLabTestBase {
             HttpResponse<String> write = send("POST", API + "/lb/services", "rest-viewer:viewer-pw-7", service("rest-v", "10.78.0.104", "80", ""));
             assertEquals(write.body(), 403, write.statusCode());
             assertTrue(write.body(), write.body().contains("admin"));
-            HttpResponse<String> crossSite = admin("POST", API + "/lb/services", service("rest-v", "10.78.0.104", "80", ""),
+            HttpResponse<String> crossSite = asAdmin("POST", API + "/lb/services", service("rest-v", "10.78.0.104", "80", ""),
                     "Origin", "http://attacker.example");
             assertEquals(crossSite.body(), 403, crossSite.statusCode());
-            assertEquals(404, admin("GET", API + "/lb/services/rest-v", null).statusCode());
+            assertEquals(404, asAdmin("GET", API + "/lb/services/rest-v", null).statusCode());
         } finally {
             Files.writeString(users, original);
         }
@@ -266,21 +266,21 @@ public class RestApiTest extends PipelineLabTestBase {
 
     @Test
     public void firewallRulesPolicyAndBlocklistChangeThroughTheApi() throws Exception {
-        HttpResponse<String> added = admin("POST", API + "/firewall/rules", "{\"rule\":\"deny proto udp dport 9999 priority 5\"}");
+        HttpResponse<String> added = asAdmin("POST", API + "/firewall/rules", "{\"rule\":\"deny proto udp dport 9999 priority 5\"}");
         assertEquals(added.body(), 201, added.statusCode());
         Matcher number = Pattern.compile("\"number\"\\s*:\\s*(\\d+)").matcher(added.body());
         assertTrue(added.body(), number.find());
-        assertTrue(admin("GET", API + "/firewall/rules", null).body().contains("dport 9999"));
-        assertEquals(204, admin("DELETE", API + "/firewall/rules/" + number.group(1), null).statusCode());
-        assertEquals(404, admin("DELETE", API + "/firewall/rules/" + number.group(1), null).statusCode());
+        assertTrue(asAdmin("GET", API + "/firewall/rules", null).body().contains("dport 9999"));
+        assertEquals(204, asAdmin("DELETE", API + "/firewall/rules/" + number.group(1), null).statusCode());
+        assertEquals(404, asAdmin("DELETE", API + "/firewall/rules/" + number.group(1), null).statusCode());
 
-        assertEquals(200, admin("PUT", API + "/firewall/policy", "{\"policy\":\"allow\"}").statusCode());
-        assertTrue(admin("GET", API + "/firewall/policy", null).body().contains("allow"));
+        assertEquals(200, asAdmin("PUT", API + "/firewall/policy", "{\"policy\":\"allow\"}").statusCode());
+        assertTrue(asAdmin("GET", API + "/firewall/policy", null).body().contains("allow"));
 
-        HttpResponse<String> blocked = admin("POST", API + "/firewall/blocklist", "{\"cidr\":\"192.0.2.0/24\",\"ttlSeconds\":600}");
+        HttpResponse<String> blocked = asAdmin("POST", API + "/firewall/blocklist", "{\"cidr\":\"192.0.2.0/24\",\"ttlSeconds\":600}");
         assertEquals(blocked.body(), 201, blocked.statusCode());
-        assertTrue(admin("GET", API + "/firewall/blocklist", null).body().contains("192.0.2.0/24"));
-        assertEquals(204, admin("DELETE", API + "/firewall/blocklist/192.0.2.0_24", null).statusCode());
-        assertFalse(admin("GET", API + "/firewall/blocklist", null).body().contains("192.0.2.0/24"));
+        assertTrue(asAdmin("GET", API + "/firewall/blocklist", null).body().contains("192.0.2.0/24"));
+        assertEquals(204, asAdmin("DELETE", API + "/firewall/blocklist/192.0.2.0_24", null).statusCode());
+        assertFalse(asAdmin("GET", API + "/firewall/blocklist", null).body().contains("192.0.2.0/24"));
     }
 }

@@ -23,7 +23,7 @@ public final class DeeTuneContext extends ServletContextHelper {
 
     static final String NAME = "io.deetune.web";
     /** The service filter a servlet uses to join this context. */
-    static final String SELECT = "(osgi.http.whiteboard.context.name=" + NAME + ")";
+    public static final String SELECT = "(osgi.http.whiteboard.context.name=" + NAME + ")";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeeTuneContext.class);
     private static final int TOO_MANY_REQUESTS = 429;
