@@ -1,21 +1,16 @@
 package io.deetune.web.internal.rest;
 
-import io.deetune.lb.Algorithm;
 import io.deetune.lb.Backend;
 import io.deetune.lb.Endpoint;
 import io.deetune.lb.Flow;
-import io.deetune.lb.HealthCheck;
-import io.deetune.lb.LbConfigException;
 import io.deetune.lb.LoadBalancer;
 import io.deetune.lb.LoadBalancerConfigurations;
-import io.deetune.lb.Protocol;
 import io.deetune.lb.ServiceStatus;
 import io.deetune.lb.VirtualService;
 import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.Consumes;
@@ -48,19 +43,6 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 @Consumes(MediaType.APPLICATION_JSON)
 public final class LoadBalancerResource {
 
-    /** A backend as the API shows and takes it. */
-    public record BackendBody(String address, Integer port, Integer weight) {}
-
-    /** A health check as the API shows and takes it; absent fields take the defaults of {@link HealthCheck}. */
-    public record HealthCheckBody(String type, String path, Long intervalMillis, Long timeoutMillis, Integer fall, Integer rise) {}
-
-    /** A service as the API shows and takes it. */
-    public record ServiceBody(String name, String vip, Integer port, String protocol, String algorithm,
-                              List<BackendBody> backends, HealthCheckBody healthCheck, String snat) {}
-
-    /** The body of a weight change. */
-    public record WeightBody(Integer weight) {}
-
     /** One page of the connection table. */
     public record FlowPage(int offset, int limit, int total, List<Flow> flows) {}
 
@@ -80,26 +62,26 @@ public final class LoadBalancerResource {
 
     @GET
     @Path("services")
-    public List<ServiceBody> services() {
-        return loadBalancer.services().stream().map(LoadBalancerResource::body).toList();
+    public List<ServiceBodies.ServiceBody> services() {
+        return loadBalancer.services().stream().map(ServiceBodies::body).toList();
     }
 
     @GET
     @Path("services/{name}")
     public Response service(@PathParam("name") String name) {
-        ServiceBody body = body(existing(name));
+        ServiceBodies.ServiceBody body = ServiceBodies.body(existing(name));
         return Response.ok(body).tag(Etags.of(body)).build();
     }
 
     @POST
     @Path("services")
-    public Response create(ServiceBody body, @QueryParam("dryRun") boolean dryRun, @Context HttpServletRequest request) {
-        VirtualService wanted = service(Requests.body(body), null);
+    public Response create(ServiceBodies.ServiceBody body, @QueryParam("dryRun") boolean dryRun, @Context HttpServletRequest request) {
+        VirtualService wanted = ServiceBodies.service(Requests.body(body), null);
         if (loadBalancer.service(wanted.name()).isPresent()) {
             throw ApiException.conflict("name", "service '" + wanted.name() + "' exists (PUT /lb/services/" + wanted.name() + " changes it)");
         }
         apply(wanted, dryRun);
-        ServiceBody now = body(wanted);
+        ServiceBodies.ServiceBody now = ServiceBodies.body(wanted);
         if (!dryRun) {
             Audit.record(Requests.user(request), "POST /lb/services", null, now);
         }
@@ -109,11 +91,11 @@ public final class LoadBalancerResource {
 
     @PUT
     @Path("services/{name}")
-    public Response replace(@PathParam("name") String name, ServiceBody body, @QueryParam("dryRun") boolean dryRun,
+    public Response replace(@PathParam("name") String name, ServiceBodies.ServiceBody body, @QueryParam("dryRun") boolean dryRun,
             @Context HttpHeaders headers, @Context HttpServletRequest request) {
-        ServiceBody before = body(existing(name));
+        ServiceBodies.ServiceBody before = ServiceBodies.body(existing(name));
         Etags.checkIfMatch(headers, before);
-        VirtualService wanted = service(Requests.body(body), name);
+        VirtualService wanted = ServiceBodies.service(Requests.body(body), name);
         return write("PUT /lb/services/" + name, before, wanted, dryRun, request);
     }
 
@@ -121,7 +103,7 @@ public final class LoadBalancerResource {
     @Path("services/{name}")
     public Response delete(@PathParam("name") String name, @QueryParam("dryRun") boolean dryRun,
             @Context HttpHeaders headers, @Context HttpServletRequest request) {
-        ServiceBody before = body(existing(name));
+        ServiceBodies.ServiceBody before = ServiceBodies.body(existing(name));
         Etags.checkIfMatch(headers, before);
         if (!dryRun) {
             loadBalancer.removeService(name);
@@ -133,13 +115,13 @@ public final class LoadBalancerResource {
 
     @POST
     @Path("services/{name}/backends")
-    public Response addBackend(@PathParam("name") String name, BackendBody body, @QueryParam("dryRun") boolean dryRun,
+    public Response addBackend(@PathParam("name") String name, ServiceBodies.BackendBody body, @QueryParam("dryRun") boolean dryRun,
             @Context HttpServletRequest request) {
         VirtualService current = existing(name);
-        Backend added = backend("", Requests.body(body));
+        Backend added = ServiceBodies.backend("", Requests.body(body));
         List<Backend> backends = new ArrayList<>(current.backends());
         backends.add(added);
-        return write("POST /lb/services/" + name + "/backends", body(current), current.withBackends(backends), dryRun, request);
+        return write("POST /lb/services/" + name + "/backends", ServiceBodies.body(current), current.withBackends(backends), dryRun, request);
     }
 
     /** {@code endpoint}: {@code address:port}, {@code [ipv6]:port}. */
@@ -151,13 +133,13 @@ public final class LoadBalancerResource {
         Endpoint at = endpoint(current, endpoint);
         List<Backend> backends = current.backends().stream()
                 .filter(b -> !(b.address().equals(at.address()) && b.port() == at.port())).toList();
-        write("DELETE /lb/services/" + name + "/backends/" + endpoint, body(current), current.withBackends(backends), dryRun, request);
+        write("DELETE /lb/services/" + name + "/backends/" + endpoint, ServiceBodies.body(current), current.withBackends(backends), dryRun, request);
         return Response.noContent().build();
     }
 
     @PUT
     @Path("services/{name}/backends/{endpoint}/weight")
-    public Response weight(@PathParam("name") String name, @PathParam("endpoint") String endpoint, WeightBody body,
+    public Response weight(@PathParam("name") String name, @PathParam("endpoint") String endpoint, ServiceBodies.WeightBody body,
             @QueryParam("dryRun") boolean dryRun, @Context HttpServletRequest request) {
         Integer weight = Requests.body(body).weight();
         if (weight == null) {
@@ -179,8 +161,8 @@ public final class LoadBalancerResource {
     public FlowPage flows(@PathParam("name") String name, @QueryParam("client") String client,
             @QueryParam("backend") String backend, @QueryParam("offset") Integer offset, @QueryParam("limit") Integer limit) {
         existing(name);
-        InetAddress clientAddress = client == null ? null : address("client", client);
-        InetAddress backendAddress = backend == null ? null : address("backend", backend);
+        InetAddress clientAddress = client == null ? null : ServiceBodies.address("client", client);
+        InetAddress backendAddress = backend == null ? null : ServiceBodies.address("backend", backend);
         int from = Requests.bounded("offset", offset, 0, 0, Integer.MAX_VALUE);
         int size = Requests.bounded("limit", limit, 100, 1, MAX_PAGE);
         List<Flow> matching = loadBalancer.flows(name).stream()
@@ -201,16 +183,16 @@ public final class LoadBalancerResource {
             HttpServletRequest request) {
         VirtualService current = existing(name);
         Endpoint at = endpoint(current, endpoint);
-        int checked = checked(() -> Backend.checkWeight("weight", weight));
+        int checked = ServiceBodies.checked(() -> Backend.checkWeight("weight", weight));
         List<Backend> backends = current.backends().stream()
                 .map(b -> b.address().equals(at.address()) && b.port() == at.port() ? b.withWeight(checked) : b).toList();
-        return write(method + " /lb/services/" + name + "/backends/" + endpoint + "/" + what, body(current),
+        return write(method + " /lb/services/" + name + "/backends/" + endpoint + "/" + what, ServiceBodies.body(current),
                 current.withBackends(backends), dryRun, request);
     }
 
-    private Response write(String action, ServiceBody before, VirtualService wanted, boolean dryRun, HttpServletRequest request) {
+    private Response write(String action, ServiceBodies.ServiceBody before, VirtualService wanted, boolean dryRun, HttpServletRequest request) {
         apply(wanted, dryRun);
-        ServiceBody now = body(wanted);
+        ServiceBodies.ServiceBody now = ServiceBodies.body(wanted);
         if (!dryRun) {
             Audit.record(Requests.user(request), action, before, now);
         }
@@ -219,7 +201,7 @@ public final class LoadBalancerResource {
 
     /** Checks, and unless a dry run applies and saves; a refused change names its field without the service prefix. */
     private void apply(VirtualService wanted, boolean dryRun) {
-        checked(() -> {
+        ServiceBodies.checked(() -> {
             loadBalancer.checkService(wanted);
             if (!dryRun) {
                 loadBalancer.putService(wanted);
@@ -234,115 +216,11 @@ public final class LoadBalancerResource {
     }
 
     private static Endpoint endpoint(VirtualService service, String text) {
-        Endpoint at = checked(() -> Endpoint.parse("endpoint", text));
+        Endpoint at = ServiceBodies.checked(() -> Endpoint.parse("endpoint", text));
         boolean known = service.backends().stream().anyMatch(b -> b.address().equals(at.address()) && b.port() == at.port());
         if (!known) {
             throw ApiException.notFound("service '" + service.name() + "' has no backend " + text);
         }
         return at;
-    }
-
-    private static InetAddress address(String field, String text) {
-        return checked(() -> Endpoint.address(field, text));
-    }
-
-    /** Runs {@code step}; the load balancer's refusal becomes a 422 that names the field as the body has it. */
-    private static <T> T checked(java.util.function.Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (LbConfigException e) {
-            throw ApiException.invalid(bodyField(e.field()), e.reason());
-        }
-    }
-
-    /** {@code service 'web'.backends[1].port} is {@code backends[1].port} of the body. */
-    private static String bodyField(String field) {
-        if (field.startsWith("service '")) {
-            int dot = field.indexOf("'.", 9);
-            return dot < 0 ? "name" : field.substring(dot + 2);
-        }
-        return field;
-    }
-
-    private static VirtualService service(ServiceBody body, String pathName) {
-        String name = body.name();
-        if (pathName != null) {
-            if (name != null && !name.equals(pathName)) {
-                throw ApiException.invalid("name", "'" + name + "' differs from the service of the path '" + pathName + "'");
-            }
-            name = pathName;
-        }
-        if (name == null) {
-            throw ApiException.invalid("name", "missing");
-        }
-        String serviceName = name;
-        if (body.port() == null) {
-            throw ApiException.invalid("port", "missing");
-        }
-        InetAddress vip = address("vip", body.vip());
-        Protocol protocol = checked(() -> body.protocol() == null ? Protocol.TCP : parse("protocol", () -> Protocol.parse(body.protocol())));
-        Algorithm algorithm = checked(() -> body.algorithm() == null ? Algorithm.ROUND_ROBIN
-                : parse("algorithm", () -> Algorithm.parse(body.algorithm())));
-        List<Backend> backends = new ArrayList<>();
-        List<BackendBody> given = body.backends() == null ? List.of() : body.backends();
-        for (int i = 0; i < given.size(); i++) {
-            backends.add(backend("backends[" + i + "].", given.get(i)));
-        }
-        InetAddress snat = body.snat() == null || body.snat().isBlank() ? null : address("snat", body.snat());
-        HealthCheck health = healthCheck(body.healthCheck());
-        VirtualService service = new VirtualService(serviceName, vip, body.port(), protocol, algorithm, backends, health, snat);
-        checked(service::validate);
-        return service;
-    }
-
-    private static Backend backend(String prefix, BackendBody body) {
-        if (body == null) {
-            throw ApiException.invalid(prefix.isEmpty() ? null : prefix.substring(0, prefix.length() - 1), "missing backend");
-        }
-        InetAddress address = address(prefix + "address", body.address());
-        if (body.port() == null) {
-            throw ApiException.invalid(prefix + "port", "missing");
-        }
-        if (body.port() < 1 || body.port() > 65535) {
-            throw ApiException.invalid(prefix + "port", "port " + body.port() + " is outside 1..65535");
-        }
-        int weight = body.weight() == null ? 1 : body.weight();
-        checked(() -> Backend.checkWeight(prefix + "weight", weight));
-        return new Backend(address, body.port(), weight);
-    }
-
-    private static HealthCheck healthCheck(HealthCheckBody body) {
-        if (body == null || body.type() == null || body.type().equalsIgnoreCase("none")) {
-            return HealthCheck.NONE;
-        }
-        HealthCheck d = HealthCheck.NONE;
-        long interval = body.intervalMillis() == null ? d.intervalMillis() : body.intervalMillis();
-        long timeout = body.timeoutMillis() == null ? d.timeoutMillis() : body.timeoutMillis();
-        int fall = body.fall() == null ? d.fall() : body.fall();
-        int rise = body.rise() == null ? d.rise() : body.rise();
-        return switch (body.type().toLowerCase(Locale.ROOT)) {
-            case "tcp" -> HealthCheck.tcp(interval, timeout, fall, rise);
-            case "http" -> HealthCheck.http(body.path() == null ? "/" : body.path(), interval, timeout, fall, rise);
-            default -> throw ApiException.invalid("healthCheck.type", "'" + body.type() + "' is not a health check (none, tcp or http)");
-        };
-    }
-
-    private static <T> T parse(String field, java.util.function.Supplier<T> parse) {
-        try {
-            return parse.get();
-        } catch (LbConfigException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new LbConfigException(field, e.getMessage());
-        }
-    }
-
-    static ServiceBody body(VirtualService s) {
-        HealthCheck h = s.healthCheck();
-        return new ServiceBody(s.name(), s.vip().getHostAddress(), s.port(), s.protocol().name().toLowerCase(Locale.ROOT),
-                s.algorithm().id(),
-                s.backends().stream().map(b -> new BackendBody(b.address().getHostAddress(), b.port(), b.weight())).toList(),
-                new HealthCheckBody(h.type(), h.path(), h.intervalMillis(), h.timeoutMillis(), h.fall(), h.rise()),
-                s.snat() == null ? null : s.snat().getHostAddress());
     }
 }
