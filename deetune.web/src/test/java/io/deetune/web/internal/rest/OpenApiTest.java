@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class OpenApiTest {
 
     private static final List<Class<?>> RESOURCES = List.of(PipelinesResource.class, LoadBalancerResource.class,
-            FirewallResource.class, EventsResource.class, OpenApiResource.class);
+            FirewallResource.class, EventsResource.class, SessionResource.class, OpenApiResource.class);
     private static final Map<Class<? extends java.lang.annotation.Annotation>, String> METHODS =
             Map.of(GET.class, "get", POST.class, "post", PUT.class, "put", DELETE.class, "delete");
 

@@ -1,0 +1,159 @@
+package io.deetune.karaf.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * DeeTune's page in a real browser (headless Chromium through Selenium and Debian's chromedriver), against the running
+ * distribution and a load balancer in front of two real echo servers: an admin logs in and sees the chain of the
+ * pipeline, sees a stage's counter move while traffic flows, drains a backend through the page (confirming the dialog)
+ * and the LB sends it no new flows; a viewer sees the same page without any write control. A screenshot is saved as a
+ * build artifact (target/screenshots/deetune-page.png).
+ */
+class WebPageTest {
+
+    private static final String VIP = "10.75.100.100";
+    private static final int VIP_PORT = 7000;
+    private static final int BACKEND_PORT = 9000;
+    private static final String PIN_ROOT = "/sys/fs/bpf/deetune-itest-page";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private EchoLab lab;
+    private KarafProcess karaf;
+    private WebDriver browser;
+
+    @BeforeEach
+    void labKarafAndBrowser() throws Exception {
+        lab = new EchoLab("10.75", 2, BACKEND_PORT);
+        karaf = KarafProcess.unpack(Path.of(System.getProperty("deetune.distribution")), Path.of("target/karaf-page").toAbsolutePath());
+        karaf.setProperty("io.deetune.core.cfg", "pin.root", PIN_ROOT);
+        karaf.writeConfig("io.deetune.pipeline-page.cfg", "name = page\nhook = xdp\ninterfaces = " + lab.interfaces() + "\n");
+        karaf.writeConfig("io.deetune.lb.cfg", "namespace = " + lab.lb() + "\n");
+        karaf.writeConfig("io.deetune.lb.service-echo.cfg", """
+                vip = %s
+                port = %d
+                algorithm = round-robin
+                backends = 10.75.1.2:%d, 10.75.2.2:%d
+                """.formatted(VIP, VIP_PORT, BACKEND_PORT, BACKEND_PORT));
+        Files.writeString(karaf.etc("users.properties"), Files.readString(karaf.etc("users.properties"))
+                + System.lineSeparator() + "page-viewer = page-viewer-pw,viewer" + System.lineSeparator());
+        karaf.start();
+        Await.until("the VIP to answer", PATIENCE, () -> {
+            try {
+                return lab.newConnection(VIP, VIP_PORT).startsWith("b");
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(Path.of("/usr/bin/chromium").toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+            if (karaf != null && karaf.running()) {
+                Files.deleteIfExists(karaf.etc("io.deetune.pipeline-page.cfg")); // detaches
+                Thread.sleep(2000);
+            }
+        } finally {
+            if (karaf != null) {
+                karaf.close();
+            }
+            if (lab != null) {
+                lab.close();
+            }
+            KarafProcess.deleteTree(Path.of(PIN_ROOT));
+        }
+    }
+
+    private String page(String user, String password) {
+        return "http://" + user + ":" + password + "@127.0.0.1:" + karaf.httpPort() + "/deetune/ui/index.html";
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, PATIENCE);
+    }
+
+    private long lbPackets() {
+        String text = browser.findElement(By.cssSelector("#pipeline-page .stage[data-stage='lb'] .packets")).getText();
+        return Long.parseLong(text.replaceAll("[^0-9]", ""));
+    }
+
+    @Test
+    void anAdminSeesTheChainAndLiveCountersAndDrainsABackendThroughThePage() throws Exception {
+        browser.get(page("admin", karaf.password()));
+        waiting().until(d -> !d.findElements(By.cssSelector("#pipeline-page .stage[data-stage='lb']")).isEmpty());
+        List<String> chain = browser.findElements(By.cssSelector("#pipeline-page .stage")).stream()
+                .map(e -> e.getAttribute("data-stage")).toList();
+        assertEquals(List.of("dispatcher", "firewall", "lb"), chain, "the chain, in order");
+        waiting().until(d -> d.findElement(By.id("live")).getText().equals("live"));
+
+        long before = lbPackets();
+        for (int i = 0; i < 20; i++) {
+            lab.newConnection(VIP, VIP_PORT);
+        }
+        waiting().until(d -> lbPackets() > before);
+
+        WebElement b1 = waiting().until(d -> d.findElement(By.cssSelector("tr[data-backend='echo/10.75.1.2:" + BACKEND_PORT + "']")));
+        assertTrue(b1.getText().contains("up"), b1.getText());
+        b1.findElement(By.cssSelector("button.drain")).click();
+        waiting().until(d -> {
+            try {
+                d.switchTo().alert().accept();
+                return true;
+            } catch (org.openqa.selenium.NoAlertPresentException e) {
+                return false;
+            }
+        });
+        waiting().until(d -> d.findElement(By.cssSelector("tr[data-backend='echo/10.75.1.2:" + BACKEND_PORT + "'] .weight"))
+                .getText().startsWith("0"));
+        Set<String> reached = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            reached.add(lab.newConnection(VIP, VIP_PORT));
+        }
+        assertEquals(Set.of("b2"), reached, "after the drain, new flows go to the other backend only");
+        assertTrue(Files.readString(karaf.etc("io.deetune.lb.service-echo.cfg")).contains("10.75.1.2:" + BACKEND_PORT + " weight=0")
+                || Files.readString(karaf.etc("io.deetune.lb.service-echo.cfg")).contains("weight"), "the drain is saved");
+
+        Path shots = Path.of("target/screenshots");
+        Files.createDirectories(shots);
+        Files.write(shots.resolve("deetune-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void aViewerSeesThePageWithoutWriteControls() {
+        browser.get(page("page-viewer", "page-viewer-pw"));
+        waiting().until(d -> !d.findElements(By.cssSelector("tr[data-backend]")).isEmpty());
+        waiting().until(d -> d.findElement(By.id("who")).getText().contains("viewer"));
+        assertTrue(browser.findElements(By.cssSelector("button")).isEmpty(), "no write control for a viewer");
+        assertFalse(browser.findElement(By.id("firewall")).getText().isEmpty());
+    }
+}
