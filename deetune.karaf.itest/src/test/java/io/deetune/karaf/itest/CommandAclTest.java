@@ -24,6 +24,8 @@ public class CommandAclTest extends DistributionTestBase {
 
     @Test
     public void aViewerReadsButOnlyAnAdminChanges() throws Exception {
+        String karafOwn = asViewer("bundle:install mvn:io.deetune/no-such-bundle/0");
+        assertTrue("Karaf's own ACL (bundle:install = admin) applies in this harness: " + karafOwn, refused(karafOwn));
         for (String read : new String[] {"deetune:pipelines", "deetune:stages", "lb:service-list", "lb:stats",
                 "firewall:rule-list", "firewall:stats", "firewall:blocklist", "firewall:policy"}) {
             String output = asViewer(read);

@@ -86,6 +86,17 @@ public class RestApiTest extends PipelineLabTestBase {
         return response;
     }
 
+    /** A request with a text/plain body, as the admin. */
+    private HttpResponse<String> sendText(String method, String path, String text, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.ofString(text)).header("Content-Type", "text/plain; charset=UTF-8")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(adminCredentials().getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> asAdmin(String method, String path, String json, String... headers) throws Exception {
         return send(method, path, adminCredentials(), json, headers);
     }
@@ -304,6 +315,37 @@ public class RestApiTest extends PipelineLabTestBase {
 
         assertEquals(200, asAdmin("PUT", API + "/firewall/policy", "{\"policy\":\"allow\"}").statusCode());
         assertTrue(asAdmin("GET", API + "/firewall/policy", null).body().contains("allow"));
+
+        // The rule set as text: the rules file, replaced whole or not at all.
+        Path rulesFile = etc().resolve("rest-rules.txt");
+        Files.writeString(rulesFile, "deny proto udp dport 9998 priority 7\n");
+        admin("config:property-set -p io.deetune.firewall rules.file rest-rules.txt");
+        try {
+            java.time.Instant deadline = java.time.Instant.now().plus(PATIENCE);
+            HttpResponse<String> ruleset = asAdmin("GET", API + "/firewall/ruleset", null);
+            while (ruleset.statusCode() != 200 && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+                ruleset = asAdmin("GET", API + "/firewall/ruleset", null);
+            }
+            assertEquals(ruleset.body(), 200, ruleset.statusCode());
+            assertTrue(ruleset.body(), ruleset.body().contains("dport 9998"));
+            HttpResponse<String> oneBadLine = sendText("PUT", API + "/firewall/ruleset",
+                    "deny proto udp dport 9997 priority 7\ndeny proto udp dport 99999 priority 8\n");
+            assertEquals(oneBadLine.body(), 422, oneBadLine.statusCode());
+            assertTrue(oneBadLine.body(), oneBadLine.body().contains("99999"));
+            assertEquals("the file stays as it was", "deny proto udp dport 9998 priority 7\n", Files.readString(rulesFile));
+            HttpResponse<String> replaced = sendText("PUT", API + "/firewall/ruleset", "deny proto udp dport 9996 priority 7\n",
+                    "If-Match", etag(ruleset));
+            assertEquals(replaced.body(), 200, replaced.statusCode());
+            assertEquals("deny proto udp dport 9996 priority 7\n", Files.readString(rulesFile));
+            String rules = asAdmin("GET", API + "/firewall/rules", null).body();
+            assertTrue(rules, rules.contains("dport 9996") && !rules.contains("dport 9998"));
+            HttpResponse<String> stale = sendText("PUT", API + "/firewall/ruleset", "", "If-Match", etag(ruleset));
+            assertEquals("a write based on an old read is refused", 412, stale.statusCode());
+        } finally {
+            admin("config:property-delete -p io.deetune.firewall rules.file");
+            Files.deleteIfExists(rulesFile);
+        }
 
         HttpResponse<String> blocked = asAdmin("POST", API + "/firewall/blocklist", "{\"cidr\":\"192.0.2.0/24\",\"ttlSeconds\":600}");
         assertEquals(blocked.body(), 201, blocked.statusCode());

@@ -137,6 +137,16 @@ public final class FirewallStage implements Stage, Blocklist, Firewall {
     }
 
     @Override
+    public synchronized java.util.Optional<String> rulesFileText() {
+        return rules.fileText();
+    }
+
+    @Override
+    public synchronized void replaceRulesFile(String text, boolean dryRun) {
+        rules.replaceFile(text, dryRun);
+    }
+
+    @Override
     public synchronized int addRule(String text) {
         return rules.add(text);
     }

@@ -19,6 +19,7 @@ import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
 import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import org.osgi.service.component.annotations.Activate;
@@ -62,6 +63,39 @@ public final class FirewallResource {
     @GET
     public FirewallStatus status() {
         return firewall.status();
+    }
+
+    /** The rules file's text (the lasting rule set), with its entity tag; 404 when no rules file is configured. */
+    @GET
+    @Path("ruleset")
+    @Produces(MediaType.TEXT_PLAIN)
+    public Response ruleset() {
+        String text = firewall.rulesFileText().orElseThrow(() -> ApiException.notFound(
+                "no rules file is configured (set " + Firewall.RULES_FILE + " in " + Firewall.PID + ")"));
+        return Response.ok(text, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).tag(Etags.of(text)).build();
+    }
+
+    /**
+     * Replaces the rules file's text: every line is checked and the whole rule set installed at once (no packet meets
+     * half of it) before the file is written; one bad line refuses all of it (422 naming the line).
+     */
+    @PUT
+    @Path("ruleset")
+    @Consumes(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response replaceRuleset(String text, @QueryParam("dryRun") boolean dryRun, @Context HttpHeaders headers,
+            @Context HttpServletRequest request) {
+        String before = firewall.rulesFileText().orElseThrow(() -> ApiException.conflict(null,
+                "no rules file is configured (set " + Firewall.RULES_FILE + " in " + Firewall.PID + ")"));
+        Etags.checkIfMatch(headers, before);
+        refusedAsInvalid("ruleset", () -> {
+            firewall.replaceRulesFile(text == null ? "" : text, dryRun);
+            return null;
+        });
+        if (!dryRun) {
+            Audit.record(Requests.user(request), "PUT /firewall/ruleset", before, text);
+        }
+        return Response.ok(firewall.status()).tag(Etags.of(text == null ? "" : text)).build();
     }
 
     @GET
