@@ -3,7 +3,9 @@
 // (api/v1/events/stream); the LB and firewall tables are read again every 2 s and after every event.
 'use strict';
 
-const API = 'api/v1/';
+// Absolute, from the origin: a page opened as http://user:password@host/... must not hand its credentials to fetch
+// (which refuses URLs with credentials); the browser sends the ones it logged in with.
+const API = location.origin + location.pathname.replace(/\/ui\/.*$/, '/') + 'api/v1/';
 const HISTORY = 60;          // seconds of rates kept for the charts
 const COLORS = ['#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#c62828', '#00838f', '#5d4037'];
 const state = { admin: false, last: new Map(), history: new Map(), pipelines: [] };

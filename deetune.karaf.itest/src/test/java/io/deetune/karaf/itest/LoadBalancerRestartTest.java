@@ -67,18 +67,11 @@ class LoadBalancerRestartTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            if (karaf != null && karaf.running()) {
-                Files.deleteIfExists(karaf.etc("io.deetune.pipeline-restart.cfg")); // detaches
-                Thread.sleep(2000);
-            }
+            KarafProcess.tearDown(karaf, "io.deetune.pipeline-restart.cfg", Path.of(PIN_ROOT));
         } finally {
-            if (karaf != null) {
-                karaf.close();
-            }
             if (lab != null) {
                 lab.close();
             }
-            KarafProcess.deleteTree(Path.of(PIN_ROOT));
         }
     }
 

@@ -167,6 +167,14 @@ public class RestApiTest extends PipelineLabTestBase {
         throw new AssertionError("pipeline " + pipeline + " never became as expected; last read: " + read.statusCode() + " " + read.body());
     }
 
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static String etag(HttpResponse<String> response) {
         String tag = response.headers().firstValue("ETag").orElse("");
         Matcher m = ETAG.matcher(tag);
@@ -182,7 +190,7 @@ public class RestApiTest extends PipelineLabTestBase {
         Map<String, String> mapsBefore = lbMaps();
         HttpResponse<String> created = asAdmin("POST", API + "/lb/services", service("rest-web", "10.78.0.100", "80", ""));
         assertEquals(created.body(), 201, created.statusCode());
-        assertTrue("the service is saved to its cfg file", Files.readString(cfg).contains("10.78.0.100"));
+        Await.until("the service in its cfg file", PATIENCE, () -> read(cfg).contains("10.78.0.100"));
         Await.until("the service in the LB maps", PATIENCE, () -> !lbMapsQuietly().equals(mapsBefore));
 
         HttpResponse<String> read = asAdmin("GET", API + "/lb/services/rest-web", null);
@@ -193,7 +201,7 @@ public class RestApiTest extends PipelineLabTestBase {
 
         HttpResponse<String> backend = asAdmin("POST", API + "/lb/services/rest-web/backends", "{\"address\":\"10.78.0.2\",\"port\":8081,\"weight\":3}");
         assertEquals(backend.body(), 200, backend.statusCode());
-        assertTrue(Files.readString(cfg).contains("8081"));
+        Await.until("the new backend in the cfg file", PATIENCE, () -> read(cfg).contains("8081"));
         HttpResponse<String> lost = asAdmin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81", ""), "If-Match", tag);
         assertEquals("a write based on an old read is refused: " + lost.body(), 412, lost.statusCode());
         assertFalse(Files.readString(cfg).contains("port = 81"));
@@ -211,7 +219,7 @@ public class RestApiTest extends PipelineLabTestBase {
         assertEquals(200, asAdmin("GET", API + "/lb/stats", null).statusCode());
 
         assertEquals(204, asAdmin("DELETE", API + "/lb/services/rest-web", null).statusCode());
-        assertFalse("the cfg file goes with the service", Files.exists(cfg));
+        Await.until("the cfg file to go with the service", PATIENCE, () -> !Files.exists(cfg));
         assertEquals(404, asAdmin("GET", API + "/lb/services/rest-web", null).statusCode());
     }
 

@@ -79,27 +79,24 @@ class WebPageTest {
             if (browser != null) {
                 browser.quit();
             }
-            if (karaf != null && karaf.running()) {
-                Files.deleteIfExists(karaf.etc("io.deetune.pipeline-page.cfg")); // detaches
-                Thread.sleep(2000);
-            }
+            KarafProcess.tearDown(karaf, "io.deetune.pipeline-page.cfg", Path.of(PIN_ROOT));
         } finally {
-            if (karaf != null) {
-                karaf.close();
-            }
             if (lab != null) {
                 lab.close();
             }
-            KarafProcess.deleteTree(Path.of(PIN_ROOT));
         }
     }
 
-    private String page(String user, String password) {
-        return "http://" + user + ":" + password + "@127.0.0.1:" + karaf.httpPort() + "/deetune/ui/index.html";
+    /** Logs in at the root of DeeTune's context, so the browser uses the credentials for all of it, and lands on the page. */
+    private void open(String user, String password) {
+        browser.get("http://" + user + ":" + password + "@127.0.0.1:" + karaf.httpPort() + "/deetune/");
     }
 
+    /** Waits for a condition; a timeout shows the page as the browser has it. */
     private WebDriverWait waiting() {
-        return new WebDriverWait(browser, PATIENCE);
+        WebDriverWait wait = new WebDriverWait(browser, PATIENCE);
+        wait.withMessage(() -> "the page at " + browser.getCurrentUrl() + ":\n" + browser.findElement(By.tagName("body")).getText());
+        return wait;
     }
 
     private long lbPackets() {
@@ -109,7 +106,7 @@ class WebPageTest {
 
     @Test
     void anAdminSeesTheChainAndLiveCountersAndDrainsABackendThroughThePage() throws Exception {
-        browser.get(page("admin", karaf.password()));
+        open("admin", karaf.password());
         waiting().until(d -> !d.findElements(By.cssSelector("#pipeline-page .stage[data-stage='lb']")).isEmpty());
         List<String> chain = browser.findElements(By.cssSelector("#pipeline-page .stage")).stream()
                 .map(e -> e.getAttribute("data-stage")).toList();
@@ -150,7 +147,7 @@ class WebPageTest {
 
     @Test
     void aViewerSeesThePageWithoutWriteControls() {
-        browser.get(page("page-viewer", "page-viewer-pw"));
+        open("page-viewer", "page-viewer-pw");
         waiting().until(d -> !d.findElements(By.cssSelector("tr[data-backend]")).isEmpty());
         waiting().until(d -> d.findElement(By.id("who")).getText().contains("viewer"));
         assertTrue(browser.findElements(By.cssSelector("button")).isEmpty(), "no write control for a viewer");

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.Set;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.ComponentContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.http.context.ServletContextHelper;
@@ -34,12 +36,22 @@ public final class DeeTuneContext extends ServletContextHelper {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final JaasBasicAuth auth = new JaasBasicAuth("karaf", Set.of("viewer", "admin"));
-    private final LoginThrottle throttle = LoginThrottle.standard();
+    /**
+     * Shared by every instance: the context is one per using bundle (this one's servlets, the JAX-RS Whiteboard's), and
+     * a guesser must not get a fresh allowance per bundle.
+     */
+    private static final LoginThrottle THROTTLE = LoginThrottle.standard();
+
+    /** One context per bundle that uses it, serving that bundle's resources (the page's files of {@code ui/}). */
+    @Activate
+    public DeeTuneContext(ComponentContext component) {
+        super(component.getUsingBundle());
+    }
 
     @Override
     public boolean handleSecurity(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String client = request.getRemoteAddr();
-        LoginThrottle.Verdict verdict = throttle.check(client);
+        LoginThrottle.Verdict verdict = THROTTLE.check(client);
         if (!verdict.allowed()) {
             response.setHeader("Retry-After", Long.toString(Math.max(1, (verdict.retryAfter().toMillis() + 999) / 1000)));
             response.sendError(TOO_MANY_REQUESTS, "too many failed logins from " + client);
@@ -48,7 +60,7 @@ public final class DeeTuneContext extends ServletContextHelper {
         JaasBasicAuth.Login login = auth.authenticate(request.getHeader("Authorization"));
         switch (login.result()) {
             case ALLOWED -> {
-                throttle.succeeded(client);
+                THROTTLE.succeeded(client);
                 if (!SAFE_METHODS.contains(request.getMethod())) {
                     if (!login.roles().contains(ADMIN)) {
                         refuse(response, HttpServletResponse.SC_FORBIDDEN, "user " + login.user()
@@ -67,12 +79,12 @@ public final class DeeTuneContext extends ServletContextHelper {
                 return true;
             }
             case NOT_PERMITTED -> {
-                throttle.succeeded(client);
+                THROTTLE.succeeded(client);
                 refuse(response, HttpServletResponse.SC_FORBIDDEN, "user " + login.user() + " has neither role viewer nor admin");
                 return false;
             }
             case WRONG -> {
-                throttle.failed(client);
+                THROTTLE.failed(client);
                 LOG.warn("failed login to {} from {}", request.getRequestURI(), client);
             }
             case NO_CREDENTIALS -> {

@@ -12,11 +12,11 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 /**
  * DeeTune's own page, for users without the Felix web console: {@code /deetune/ui/} (the files of this bundle's
- * {@code ui/} folder, in DeeTune's authenticated context); {@code /deetune/} and {@code /deetune/ui/} lead to it.
+ * {@code ui/} folder, in DeeTune's authenticated context); {@code /deetune/}, {@code /deetune/ui/} and any other path of the context that nothing serves lead to it.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(DeeTuneContext.SELECT)
-@HttpWhiteboardServletPattern({"", "/ui/"})
+@HttpWhiteboardServletPattern({"/", "/ui/"})
 @HttpWhiteboardResource(pattern = "/ui/*", prefix = "/ui")
 public final class WebPage extends HttpServlet {
 
