@@ -201,6 +201,11 @@ public final class FirewallStage implements Stage, Blocklist, Firewall {
     }
 
     @Override
+    public String check(String cidr) {
+        return Cidr.parse(cidr).toString();
+    }
+
+    @Override
     public void block(String cidr, Duration duration) {
         Objects.requireNonNull(duration, "duration");
         if (duration.isNegative() || duration.isZero()) {

@@ -22,6 +22,7 @@ import javax.ws.rs.core.Context;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -52,11 +53,14 @@ public final class FirewallResource {
 
     private final Firewall firewall;
     private final Blocklist blocklist;
+    private final ConfigurationAdmin configurationAdmin;
 
     @Activate
-    public FirewallResource(@Reference Firewall firewall, @Reference Blocklist blocklist) {
+    public FirewallResource(@Reference Firewall firewall, @Reference Blocklist blocklist,
+            @Reference ConfigurationAdmin configurationAdmin) {
         this.firewall = firewall;
         this.blocklist = blocklist;
+        this.configurationAdmin = configurationAdmin;
     }
 
     /** The rule set in force, the default policy and every counter. */
@@ -144,6 +148,7 @@ public final class FirewallResource {
         PolicyBody before = policy();
         if (!dryRun) {
             firewall.policy(policy);
+            savePolicy(policy);
             Audit.record(Requests.user(request), "PUT /firewall/policy", before, policy());
         }
         return new PolicyBody(policy.name().toLowerCase(java.util.Locale.ROOT));
@@ -165,8 +170,9 @@ public final class FirewallResource {
         if (wanted.ttlSeconds() != null && wanted.ttlSeconds() <= 0) {
             throw ApiException.invalid("ttlSeconds", wanted.ttlSeconds() + " is not a positive number of seconds");
         }
+        String prefix = refusedAsInvalid("cidr", () -> blocklist.check(wanted.cidr()));
         if (dryRun) {
-            throw ApiException.badRequest("dryRun", "the blocklist has no dry run: an entry is checked when it is added");
+            return Response.ok(new BlockedEntry(prefix, java.util.Optional.empty(), 0)).build();
         }
         refusedAsInvalid("cidr", () -> {
             if (wanted.ttlSeconds() == null) {
@@ -177,8 +183,7 @@ public final class FirewallResource {
             return null;
         });
         Audit.record(Requests.user(request), "POST /firewall/blocklist", null, wanted);
-        BlockedEntry entry = blocklist.entries().stream().filter(e -> e.cidr().equals(normalized(wanted.cidr())))
-                .findFirst().orElse(null);
+        BlockedEntry entry = blocklist.entries().stream().filter(e -> e.cidr().equals(prefix)).findFirst().orElse(null);
         return Response.status(Response.Status.CREATED).entity(entry == null ? wanted : entry).build();
     }
 
@@ -195,8 +200,20 @@ public final class FirewallResource {
         return Response.noContent().build();
     }
 
-    private static String normalized(String cidr) {
-        return cidr.contains("/") ? cidr.trim() : cidr.trim() + (cidr.contains(":") ? "/128" : "/32");
+    /**
+     * Writes the policy into the firewall's configuration ({@link Firewall#PID}), the lasting desired state (in Karaf
+     * {@code etc/io.deetune.firewall.cfg}); the firewall, configured again, finds it already in force.
+     */
+    private void savePolicy(Action policy) {
+        try {
+            org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(Firewall.PID, "?");
+            java.util.Dictionary<String, Object> properties = configuration.getProperties() == null
+                    ? new java.util.Hashtable<>() : configuration.getProperties();
+            properties.put(Firewall.DEFAULT_POLICY, policy.name().toLowerCase(java.util.Locale.ROOT));
+            configuration.update(properties);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the policy is in force, but the firewall's configuration could not be saved: " + e.getMessage(), e);
+        }
     }
 
     private static <T> T refusedAsInvalid(String field, java.util.function.Supplier<T> step) {
