@@ -208,7 +208,7 @@ public class RestApiTest extends PipelineLabTestBase {
 
         HttpResponse<String> drained = asAdmin("POST", API + "/lb/services/rest-web/backends/10.78.0.2:8081/drain", null);
         assertEquals(drained.body(), 200, drained.statusCode());
-        assertTrue(drained.body(), drained.body().replace(" ", "").contains("\"port\":8081,\"weight\":0"));
+        assertTrue(drained.body(), drained.body().replaceAll("\\s", "").contains("\"port\":8081,\"weight\":0"));
         HttpResponse<String> current = asAdmin("GET", API + "/lb/services/rest-web", null);
         HttpResponse<String> changed = asAdmin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81", ""), "If-Match", etag(current));
         assertEquals(changed.body(), 200, changed.statusCode());
@@ -255,7 +255,7 @@ public class RestApiTest extends PipelineLabTestBase {
             assertEquals(what, bad.status(), refused.statusCode());
             assertTrue(what, refused.body().contains("\"error\""));
             if (bad.field() != null) {
-                assertTrue(what, refused.body().replace(" ", "").contains("\"field\":\"" + bad.field() + "\""));
+                assertTrue(what, refused.body().replaceAll("\\s", "").contains("\"field\":\"" + bad.field() + "\""));
             }
         }
         assertEquals("no cfg file changed", files, cfgFiles());
@@ -287,7 +287,7 @@ public class RestApiTest extends PipelineLabTestBase {
         assertTrue(read.body(), read.body().contains("TC_INGRESS"));
         HttpResponse<String> emptied = asAdmin("PUT", API + "/pipelines/" + pipeline + "/interfaces", "[]", "If-Match", etag(read));
         assertEquals(emptied.body(), 200, emptied.statusCode());
-        awaitPipeline(body -> body.replace(" ", "").contains("\"interfaces\":[]"));
+        awaitPipeline(body -> body.replaceAll("\\s", "").contains("\"interfaces\":[]"));
         assertEquals(204, asAdmin("DELETE", API + "/pipelines/" + pipeline, null).statusCode());
         Await.until("the pipeline gone", PATIENCE, () -> pipelines.get(pipeline).isEmpty());
     }

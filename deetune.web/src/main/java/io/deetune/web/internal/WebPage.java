@@ -12,7 +12,8 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
 
 /**
  * DeeTune's own page, for users without the Felix web console: {@code /deetune/ui/} (the files of this bundle's
- * {@code ui/} folder, in DeeTune's authenticated context); {@code /deetune/}, {@code /deetune/ui/} and any other path of the context that nothing serves lead to it.
+ * {@code ui/} folder, in DeeTune's authenticated context); {@code /deetune/} and {@code /deetune/ui/} lead to it. As the
+ * context's default servlet it also gets every path nothing else serves: those get a plain 404.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(DeeTuneContext.SELECT)
@@ -24,6 +25,11 @@ public final class WebPage extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.sendRedirect(request.getContextPath() + "/ui/index.html");
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (path.isEmpty() || path.equals("/") || path.equals("/ui/")) {
+            response.sendRedirect(request.getContextPath() + "/ui/index.html");
+        } else {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+        }
     }
 }

@@ -31,8 +31,15 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         return answer(error(failure));
     }
 
+    /** The error as JSON text: an error must be answerable even before any message body writer is there. */
     static Response answer(ApiException e) {
-        return Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.body()).build();
+        String json;
+        try {
+            json = JsonProvider.MAPPER.writeValueAsString(e.body());
+        } catch (JsonProcessingException failure) {
+            json = "{\"error\":\"internal error\"}";
+        }
+        return Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(json).build();
     }
 
     static ApiException error(Throwable failure) {

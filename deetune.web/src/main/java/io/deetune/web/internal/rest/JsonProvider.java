@@ -18,6 +18,7 @@ import javax.ws.rs.ext.MessageBodyWriter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtension;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsMediaType;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 
 /**
  * JSON for the API's bodies, with Jackson's JAX-RS provider and one strict mapper: an unknown field, a string where a
@@ -25,8 +26,14 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsMediaType;
  */
 @Component(service = {MessageBodyReader.class, MessageBodyWriter.class})
 @JaxrsExtension
+@JaxrsName(JsonProvider.NAME)
 @JaxrsMediaType("application/json")
 public final class JsonProvider extends JacksonJsonProvider {
+
+    /** The extension's name, which every resource requires (so none answers before JSON can be written). */
+    public static final String NAME = "deetune.json";
+    /** The filter of {@code osgi.jaxrs.extension.select} that makes a resource wait for this provider. */
+    public static final String REQUIRED = "(osgi.jaxrs.name=" + NAME + ")";
 
     /** The mapper of every body, also for tests and the pages. */
     public static final ObjectMapper MAPPER = mapper();

@@ -10,11 +10,13 @@ import javax.ws.rs.Produces;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
 /** {@code /session}: who the caller is and which of DeeTune's roles it has, so a page shows write controls only to admins. */
 @Component(service = SessionResource.class)
 @JaxrsResource
+@JaxrsExtensionSelect(JsonProvider.REQUIRED)
 @Path("session")
 public final class SessionResource {
 
