@@ -1,6 +1,7 @@
 package io.deetune.web.internal;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Set;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -41,6 +42,8 @@ public final class DeeTuneContext extends ServletContextHelper {
      * a guesser must not get a fresh allowance per bundle.
      */
     private static final LoginThrottle THROTTLE = LoginThrottle.standard();
+    /** Shared for the same reason: a login through one bundle's context holds for the others. */
+    private static final LoginCache LOGINS = LoginCache.standard(usersFile());
 
     /** One context per bundle that uses it, serving that bundle's resources (the page's files of {@code ui/}). */
     @Activate
@@ -57,7 +60,7 @@ public final class DeeTuneContext extends ServletContextHelper {
             response.sendError(TOO_MANY_REQUESTS, "too many failed logins from " + client);
             return false;
         }
-        JaasBasicAuth.Login login = auth.authenticate(request.getHeader("Authorization"));
+        JaasBasicAuth.Login login = LOGINS.authenticate(request.getHeader("Authorization"), auth::authenticate);
         switch (login.result()) {
             case ALLOWED -> {
                 THROTTLE.succeeded(client);
@@ -93,6 +96,12 @@ public final class DeeTuneContext extends ServletContextHelper {
         response.setHeader("WWW-Authenticate", "Basic realm=\"" + auth.realm() + "\"");
         response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
         return false;
+    }
+
+    /** Karaf's realm reads its users from etc/users.properties; outside Karaf there is none. */
+    private static Path usersFile() {
+        String etc = System.getProperty("karaf.etc");
+        return etc == null ? null : Path.of(etc, "users.properties");
     }
 
     /**

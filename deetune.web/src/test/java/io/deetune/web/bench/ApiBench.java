@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * <li>{@code get <rate> <seconds> <warm-up seconds> <path>...}: GETs at a fixed rate (see {@link FixedRateLoad});</li>
  * <li>{@code write <service> <vip> <rounds> <lb pin dir>}: per round adds a backend and measures until the kernel
  * maps serve it (see {@link KernelBackendProbe}), then removes it again and lets the configuration settle, counting
- * the times a removed backend came back;</li>
+ * the times a removed backend came back; three rounds before those are not counted (the first one is printed);</li>
  * <li>{@code scrape <times>}: GETs /metrics one after another, counting its series.</li>
  * </ul>
  * Figures go to stdout as {@code key=value} lines.
@@ -40,6 +40,8 @@ public final class ApiBench {
     private static final String API = "/api/v1";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final Duration SLOW_WRITE = Duration.ofMillis(50);
+    private static final int WARM_UP_WRITES = 3;
 
     private final ApiClient client;
 
@@ -134,9 +136,11 @@ public final class ApiBench {
         Latencies toKernel = new Latencies();
         Latencies toResponse = new Latencies();
         int reverted = 0;
+        double firstMs = Double.NaN;
         try (KernelBackendProbe probe = new KernelBackendProbe(lbDir, vip, 80)) {
-            for (int r = 0; r < rounds; r++) {
-                InetAddress backend = InetAddress.getByName("10.97." + (r / 250) + "." + (r % 250 + 1));
+            // The first WARM_UP_WRITES rounds are reported apart: the first write after a start runs cold code.
+            for (int r = -WARM_UP_WRITES; r < rounds; r++) {
+                InetAddress backend = InetAddress.getByName("10.97." + (r + WARM_UP_WRITES) / 250 + "." + ((r + WARM_UP_WRITES) % 250 + 1));
                 String body = JSON.writeValueAsString(Map.of("address", backend.getHostAddress(), "port", 8080, "weight", 1));
                 long start = System.nanoTime();
                 var answered = client.send("POST", API + "/lb/services/" + service + "/backends", body)
@@ -148,12 +152,19 @@ public final class ApiBench {
                 if (response.statusCode() != 200) {
                     throw new IllegalStateException("POST backend: " + response.statusCode() + " " + response.body());
                 }
-                toKernel.add(seen - start);
-                toResponse.add((long) done[1] - start);
+                if (r == -WARM_UP_WRITES) {
+                    firstMs = (seen - start) / 1e6;
+                } else if (r >= 0) {
+                    toKernel.add(seen - start);
+                    toResponse.add((long) done[1] - start);
+                    if (seen - start > SLOW_WRITE.toNanos()) { // to find it in Karaf's log, a JFR recording, a GC log
+                        System.err.printf(Locale.ROOT, "write round %d (%s): %.1f ms to the kernel%n", r, java.time.Instant.now(), (seen - start) / 1e6);
+                    }
+                }
                 reverted += removeAndSettle(service, backend, probe);
             }
         }
-        System.out.println("write to_kernel " + toKernel.summary() + " reverted=" + reverted);
+        System.out.printf(Locale.ROOT, "write to_kernel %s reverted=%d first_ms=%.1f%n", toKernel.summary(), reverted, firstMs);
         System.out.println("write to_response " + toResponse.summary());
     }
 
