@@ -7,9 +7,10 @@
 #           and its latency counts from then, so a slow answer cannot hide the wait of those behind it), p50/p99;
 #   write:  POST a backend to a service, then read the pinned maps (lb_services -> lb_rings -> lb_backends, what the
 #           data path reads for a new flow) every 100 µs until the new backend is served; p50/p99 of request
-#           start -> served in the kernel (and -> HTTP answer). The backend is then deleted and the configuration
-#           left to settle for 1.5 s (past File Install's 1 s poll) before the next round; a deleted backend that
-#           comes back in that time (a late copy of an older configuration) is counted as reverted;
+#           start -> served in the kernel (and -> HTTP answer), after 3 rounds of warm-up. The backend is then
+#           deleted and the configuration left to settle for 1.5 s (past File Install's 1 s poll) before the next
+#           round; a deleted backend that comes back meanwhile (a late copy of an older configuration) counts as
+#           reverted;
 #   scrape: more services (API_BENCH_SCRAPE_SERVICES x 64 backends: 6 series per backend) bring /deetune/metrics to
 #           about 10,000 series with the rules' 2 each; GET it one after another, series count, p50/max; and the
 #           GET load once more against that bigger state.
@@ -158,6 +159,7 @@ row "POST backend -> served in the kernel maps (deleted backends that came back:
 row "POST backend -> HTTP answer" "$to_response"
 row "scrape /deetune/metrics, $(field series <<<"$SCRAPE_OUT") series, $(field bytes <<<"$SCRAPE_OUT") bytes" "$SCRAPE_OUT"
 echo
-echo "Rules loaded one POST each: $(field load_s <<<"$RULES_OUT") s for $RULES."
+echo "Rules loaded one POST each: $(field load_s <<<"$RULES_OUT") s for $RULES. The first write after the start (cold code, not"
+echo "in the table, nor are the two after it): $(field first_ms <<<"$to_kernel") ms to the kernel."
 echo
 echo "RESULT api get_p99_ms=$(field p99_ms <<<"$get_all") write_to_kernel_p99_ms=$(field p99_ms <<<"$to_kernel") scrape_ms_10k_series=$(field max_ms <<<"$SCRAPE_OUT")"
