@@ -8,6 +8,7 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardResource;
+import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
@@ -17,6 +18,7 @@ import org.osgi.service.http.whiteboard.propertytypes.HttpWhiteboardServletPatte
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(DeeTuneContext.SELECT)
+@HttpWhiteboardServletName("deetune-page")
 @HttpWhiteboardServletPattern({"/", "/ui/"})
 @HttpWhiteboardResource(pattern = "/ui/*", prefix = "/ui")
 public final class WebPage extends HttpServlet {
