@@ -9,16 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -99,29 +99,44 @@ class WebPageTest {
         return wait;
     }
 
+    /** The text of the element {@code css} selects now; empty while it is being drawn again. */
+    private static String textOf(WebDriver d, String css) {
+        try {
+            return d.findElement(By.cssSelector(css)).getText();
+        } catch (StaleElementReferenceException | NoSuchElementException e) {
+            return "";
+        }
+    }
+
     private long lbPackets() {
-        String text = browser.findElement(By.cssSelector("#pipeline-page .stage[data-stage='lb'] .packets")).getText();
-        return Long.parseLong(text.replaceAll("[^0-9]", ""));
+        String text = textOf(browser, "#pipeline-page .stage[data-stage='lb'] .packets").replaceAll("[^0-9]", "");
+        return text.isEmpty() ? -1 : Long.parseLong(text);
     }
 
     @Test
     void anAdminSeesTheChainAndLiveCountersAndDrainsABackendThroughThePage() throws Exception {
         open("admin", karaf.password());
         waiting().until(d -> !d.findElements(By.cssSelector("#pipeline-page .stage[data-stage='lb']")).isEmpty());
-        List<String> chain = browser.findElements(By.cssSelector("#pipeline-page .stage")).stream()
-                .map(e -> e.getAttribute("data-stage")).toList();
-        assertEquals(List.of("dispatcher", "firewall", "lb"), chain, "the chain, in order");
+        waiting().until(d -> textOf(d, "#pipeline-page .chain").matches("(?s).*dispatcher.*firewall.*lb.*"));
         waiting().until(d -> d.findElement(By.id("live")).getText().equals("live"));
 
-        long before = lbPackets();
+        long before = waiting().until(d -> lbPackets() >= 0 ? lbPackets() : null);
         for (int i = 0; i < 20; i++) {
             lab.newConnection(VIP, VIP_PORT);
         }
         waiting().until(d -> lbPackets() > before);
 
-        WebElement b1 = waiting().until(d -> d.findElement(By.cssSelector("tr[data-backend='echo/10.75.1.2:" + BACKEND_PORT + "']")));
-        assertTrue(b1.getText().contains("up"), b1.getText());
-        b1.findElement(By.cssSelector("button.drain")).click();
+        // The tables are drawn again every 2 s: each step finds its element afresh.
+        String b1 = "tr[data-backend='echo/10.75.1.2:" + BACKEND_PORT + "']";
+        waiting().until(d -> textOf(d, b1).contains("up"));
+        waiting().until(d -> {
+            try {
+                d.findElement(By.cssSelector(b1 + " button.drain")).click();
+                return true;
+            } catch (StaleElementReferenceException | NoSuchElementException e) {
+                return false;
+            }
+        });
         waiting().until(d -> {
             try {
                 d.switchTo().alert().accept();
@@ -130,8 +145,7 @@ class WebPageTest {
                 return false;
             }
         });
-        waiting().until(d -> d.findElement(By.cssSelector("tr[data-backend='echo/10.75.1.2:" + BACKEND_PORT + "'] .weight"))
-                .getText().startsWith("0"));
+        waiting().until(d -> textOf(d, b1 + " .weight").startsWith("0"));
         Set<String> reached = new HashSet<>();
         for (int i = 0; i < 10; i++) {
             reached.add(lab.newConnection(VIP, VIP_PORT));
