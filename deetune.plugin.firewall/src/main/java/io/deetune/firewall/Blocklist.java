@@ -22,6 +22,15 @@ public interface Blocklist {
      */
     void block(String cidr, Duration duration);
 
+    /**
+     * Returns the prefix as the blocklist writes it ({@code 203.0.113.7/32}) if it is one, changing nothing: the
+     * dry run of a block.
+     *
+     * @throws IllegalArgumentException for a malformed prefix
+     * @since 1.2
+     */
+    String check(String cidr);
+
     /** Removes a prefix (exactly as blocked); false if it was not on the list. */
     boolean unblock(String cidr);
 

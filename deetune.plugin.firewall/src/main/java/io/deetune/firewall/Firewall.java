@@ -1,6 +1,7 @@
 package io.deetune.firewall;
 
 import java.util.List;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -48,6 +49,24 @@ public interface Firewall {
 
     /** The numbers of the rules added with {@link #addRule} and not removed, in the order they were added. */
     List<Integer> commandRuleNumbers();
+
+    /**
+     * The text of the rules file ({@value #RULES_FILE}); empty when none is configured.
+     *
+     * @since 1.2
+     */
+    Optional<String> rulesFileText();
+
+    /**
+     * Replaces the content of the rules file: the text is checked whole (every line, and the rule set it makes with
+     * the rules added here), installed at once and then written to the file, which stays the lasting desired state.
+     * With {@code dryRun} only checks.
+     *
+     * @throws IllegalArgumentException naming the file and line at fault (nothing changes)
+     * @throws IllegalStateException when no rules file is configured
+     * @since 1.2
+     */
+    void replaceRulesFile(String text, boolean dryRun);
 
     /** What happens to an IP packet no rule matches now. */
     Action policy();

@@ -5,5 +5,5 @@
  * operator's tooling) drop traffic from an address or prefix, optionally for a limited time.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.deetune.firewall;

@@ -19,4 +19,14 @@ public record Endpoint(InetAddress address, int port) {
         }
         return new Endpoint(Fields.address(field, t.substring(0, colon)), Fields.port(field, t.substring(colon + 1)));
     }
+
+    /**
+     * Parses an IP address literal (IPv6 with or without brackets; never a host name to look up); an error names
+     * {@code field}.
+     *
+     * @since 1.3
+     */
+    public static InetAddress address(String field, String text) {
+        return Fields.address(field, text);
+    }
 }

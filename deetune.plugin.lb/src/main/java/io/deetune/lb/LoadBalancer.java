@@ -14,6 +14,17 @@ public interface LoadBalancer {
     /** Adds a service, or replaces the one with the same name (its flows stay bound while their backends stay). */
     void putService(VirtualService service);
 
+    /**
+     * Checks a service as {@link #putService} would (its fields, and that no other service serves its VIP, port and
+     * protocol) without changing anything: the dry run of a change.
+     *
+     * @throws LbConfigException naming the field at fault
+     * @since 1.3
+     */
+    default void checkService(VirtualService service) {
+        service.validate();
+    }
+
     /** Removes a service; returns false if there was none of that name. */
     boolean removeService(String name);
 

@@ -3,5 +3,5 @@
  * the core chains its eBPF program into every pipeline of the stage's hook.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.deetune.core.api;

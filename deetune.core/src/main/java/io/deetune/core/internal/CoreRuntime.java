@@ -1,17 +1,14 @@
 package io.deetune.core.internal;
 
 import io.deetune.bpf.BpfFs;
+import io.deetune.core.api.PipelineDefinition;
 import io.deetune.core.api.PipelineInfo;
 import io.deetune.core.api.Pipelines;
 import io.deetune.core.api.Stage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +17,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
-import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,7 +45,7 @@ public final class CoreRuntime implements Pipelines {
     private static final Logger LOG = LoggerFactory.getLogger(CoreRuntime.class);
 
     private final BundleContext context;
-    private final ConfigurationAdmin configurationAdmin;
+    private final PipelineConfigurations configurations;
     private final PipelineEngine engine;
     private final BundleListener uninstallListener = this::bundleChanged;
     private final Map<ServiceReference<Stage>, StageRegistration> registrations = new HashMap<>();
@@ -62,7 +57,7 @@ public final class CoreRuntime implements Pipelines {
     public CoreRuntime(BundleContext context, @Reference ConfigurationAdmin configurationAdmin, CoreConfig config)
             throws IOException {
         this.context = context;
-        this.configurationAdmin = configurationAdmin;
+        this.configurations = new PipelineConfigurations(configurationAdmin);
         Path root = config.pin_root().isBlank() ? BpfFs.root().resolve("deetune") : Path.of(config.pin_root());
         try {
             PinRoot.prepare(root);
@@ -162,98 +157,26 @@ public final class CoreRuntime implements Pipelines {
 
     @Override
     public void attach(String pipeline, String iface) {
-        InterfaceRef ref = InterfaceRef.parse(iface);
-        ref.ifindex(); // fails clearly for a missing namespace or interface, before anything is written
-        try {
-            Configuration configuration = configuration(pipeline, true);
-            Dictionary<String, Object> properties = properties(configuration, pipeline);
-            List<String> interfaces = interfaces(properties);
-            if (interfaces.contains(ref.toString())) {
-                throw new IllegalArgumentException("pipeline '" + pipeline + "' is already attached to " + ref);
-            }
-            interfaces.add(ref.toString());
-            properties.put("interfaces", interfaces.toArray(String[]::new));
-            configuration.update(properties);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot update the configuration of pipeline '" + pipeline + "'", e);
-        }
+        configurations.attach(pipeline, iface);
     }
 
     @Override
     public void detach(String pipeline, String iface) {
-        try {
-            Configuration configuration = configuration(pipeline, false);
-            if (configuration == null) {
-                if (iface == null && engine.removeOrphan(pipeline)) {
-                    return; // pinned by an earlier run, with no configuration left: nothing else to delete
-                }
-                throw new IllegalArgumentException("no pipeline '" + pipeline + "'");
+        if (!configurations.detach(pipeline, iface)) {
+            if (iface == null && engine.removeOrphan(pipeline)) {
+                return; // pinned by an earlier run, with no configuration left: nothing else to delete
             }
-            if (iface == null) {
-                configuration.delete();
-                return;
-            }
-            InterfaceRef ref = InterfaceRef.parse(iface);
-            Dictionary<String, Object> properties = properties(configuration, pipeline);
-            List<String> interfaces = interfaces(properties);
-            if (!interfaces.remove(ref.toString())) {
-                throw new IllegalArgumentException("pipeline '" + pipeline + "' is not attached to " + ref);
-            }
-            properties.put("interfaces", interfaces.toArray(String[]::new));
-            configuration.update(properties);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot update the configuration of pipeline '" + pipeline + "'", e);
+            throw new IllegalArgumentException("no pipeline '" + pipeline + "'");
         }
     }
 
-    private Configuration configuration(String pipeline, boolean create) throws IOException {
-        for (Configuration candidate : pipelineConfigurations()) {
-            if (pipeline.equals(PipelineConfiguration.pipelineName(candidate.getPid(), candidate.getProperties()))) {
-                return candidate;
-            }
-        }
-        if (!create) {
-            return null;
-        }
-        new PipelineSpec(pipeline, io.deetune.core.api.Hook.XDP, io.deetune.bpf.XdpMode.AUTO, List.of()); // validates the name
-        return configurationAdmin.getFactoryConfiguration(PipelineConfig.FACTORY_PID, pipeline, "?");
+    @Override
+    public Optional<PipelineDefinition> definition(String name) {
+        return configurations.definition(name);
     }
 
-    private List<Configuration> pipelineConfigurations() throws IOException {
-        try {
-            Configuration[] found = configurationAdmin.listConfigurations(
-                    "(service.factoryPid=" + PipelineConfig.FACTORY_PID + ")");
-            return found == null ? List.of() : Arrays.asList(found);
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Dictionary<String, Object> properties(Configuration configuration, String pipeline) {
-        Dictionary<String, Object> existing = configuration.getProperties();
-        Dictionary<String, Object> properties = new Hashtable<>();
-        if (existing != null) {
-            for (var keys = existing.keys(); keys.hasMoreElements(); ) {
-                String key = keys.nextElement();
-                properties.put(key, existing.get(key));
-            }
-        }
-        properties.put("name", pipeline);
-        return properties;
-    }
-
-    private static List<String> interfaces(Dictionary<String, Object> properties) {
-        List<String> interfaces = new ArrayList<>();
-        Object value = properties.get("interfaces");
-        if (value instanceof String[] array) {
-            for (String entry : array) {
-                interfaces.addAll(Arrays.stream(entry.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
-            }
-        } else if (value instanceof String text) {
-            interfaces.addAll(Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
-        } else if (value instanceof java.util.Collection<?> collection) {
-            collection.forEach(v -> interfaces.add(v.toString().trim()));
-        }
-        return interfaces;
+    @Override
+    public void define(PipelineDefinition definition, boolean dryRun) {
+        configurations.define(definition, dryRun);
     }
 }

@@ -78,7 +78,9 @@ public final class PipelineEngine implements AutoCloseable {
             }
             PipelineRuntime runtime;
             try {
-                PinRoot.require(root);
+                // prepare, not only require: a pin root removed while the core runs (bpffs mounted again, a folder
+                // deleted by hand) is made again, with the same owner and mode checks, instead of failing every pipeline.
+                PinRoot.prepare(root);
                 runtime = PipelineRuntime.open(root, stateMaps, retired, spec);
             } catch (RuntimeException e) {
                 failed.put(spec.name(), failedInfo(spec, e));

@@ -215,6 +215,24 @@ final class KarafProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /**
+     * Detaches a pipeline by deleting its cfg file while Karaf runs (the core then takes it out of the kernel), stops
+     * Karaf, and removes the pin root the test gave the core.
+     */
+    static void tearDown(KarafProcess karaf, String pipelineCfg, Path pinRoot) throws IOException, InterruptedException {
+        try {
+            if (karaf != null && karaf.running()) {
+                Files.deleteIfExists(karaf.etc(pipelineCfg)); // detaches
+                Thread.sleep(2000);
+            }
+        } finally {
+            if (karaf != null) {
+                karaf.close();
+            }
+            deleteTree(pinRoot);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (running()) {

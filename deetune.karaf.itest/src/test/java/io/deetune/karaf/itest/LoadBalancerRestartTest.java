@@ -4,22 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.deetune.bpf.NetNs;
-import io.deetune.bpf.testing.NetLab;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -50,35 +44,17 @@ class LoadBalancerRestartTest {
     private static final String PIN_ROOT = "/sys/fs/bpf/deetune-itest-restart";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private final NetLab lab = new NetLab();
-    private final List<ServerSocket> servers = new ArrayList<>();
-    private String client;
-    private String lb;
+    private EchoLab lab;
     private KarafProcess karaf;
 
     @BeforeEach
     void labAndKaraf() throws Exception {
-        client = lab.namespace("rclient");
-        lb = lab.namespace("rlb");
-        lab.veth(client, "c0", "10.78.0.2/24", lb, "lb-c", "10.78.0.1/24");
-        lab.exec(client, "ip", "route", "add", "default", "via", "10.78.0.1");
-        // XDP_REDIRECT into a veth delivers only when its peer has GRO on (see DESIGN.md).
-        lab.exec(client, "ethtool", "-K", "c0", "gro", "on");
-        StringBuilder interfaces = new StringBuilder(lb + ":lb-c");
-        for (int n = 1; n <= 3; n++) {
-            String backend = lab.namespace("rb" + n);
-            lab.veth(lb, "lb-b" + n, "10.78." + n + ".1/24", backend, "b" + n, "10.78." + n + ".2/24");
-            lab.exec(backend, "ip", "route", "add", "default", "via", "10.78." + n + ".1");
-            lab.exec(backend, "ethtool", "-K", "b" + n, "gro", "on");
-            startEchoServer(backend, "b" + n);
-            interfaces.append(", ").append(lb).append(":lb-b").append(n);
-        }
-        lab.exec(lb, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-
+        lab = new EchoLab("10.78", 3, BACKEND_PORT);
+        String interfaces = lab.interfaces();
         karaf = KarafProcess.unpack(Path.of(System.getProperty("deetune.distribution")), Path.of("target/karaf-restart").toAbsolutePath());
         karaf.setProperty("io.deetune.core.cfg", "pin.root", PIN_ROOT);
         karaf.writeConfig("io.deetune.pipeline-restart.cfg", "name = restart\nhook = xdp\ninterfaces = " + interfaces + "\n");
-        karaf.writeConfig("io.deetune.lb.cfg", "namespace = " + lb + "\n");
+        karaf.writeConfig("io.deetune.lb.cfg", "namespace = " + lab.lb() + "\n");
         karaf.writeConfig("io.deetune.lb.service-echo.cfg", """
                 # A VIP in front of two of the three echo servers; the test adds the third from the shell.
                 vip = %s
@@ -91,19 +67,11 @@ class LoadBalancerRestartTest {
     @AfterEach
     void tearDown() throws Exception {
         try {
-            if (karaf != null && karaf.running()) {
-                Files.deleteIfExists(karaf.etc("io.deetune.pipeline-restart.cfg")); // detaches
-                Thread.sleep(2000);
-            }
+            KarafProcess.tearDown(karaf, "io.deetune.pipeline-restart.cfg", Path.of(PIN_ROOT));
         } finally {
-            if (karaf != null) {
-                karaf.close();
+            if (lab != null) {
+                lab.close();
             }
-            for (ServerSocket server : servers) {
-                server.close();
-            }
-            lab.close();
-            KarafProcess.deleteTree(Path.of(PIN_ROOT));
         }
     }
 
@@ -119,7 +87,7 @@ class LoadBalancerRestartTest {
         });
         int dispatcher = dispatcherProgram();
 
-        try (Socket longLived = NetNs.get(client, this::connect);
+        try (Socket longLived = lab.connect(VIP, VIP_PORT);
              BufferedReader in = new BufferedReader(new InputStreamReader(longLived.getInputStream(), StandardCharsets.US_ASCII));
              PrintWriter out = new PrintWriter(longLived.getOutputStream(), true, StandardCharsets.US_ASCII)) {
             // A conversation that never pauses for long: one line every 50 ms, each answered by the same backend.
@@ -193,69 +161,14 @@ class LoadBalancerRestartTest {
         assertEquals(Set.of("b1", "b2", "b3"), reached, "new connections after the restart reach all three backends");
     }
 
-    /** A TCP echo server in {@code ns} that prefixes every line with {@code name}. */
-    private void startEchoServer(String ns, String name) {
-        ServerSocket server = NetNs.get(ns, () -> {
-            try {
-                return new ServerSocket(BACKEND_PORT, 64, InetAddress.ofLiteral("0.0.0.0"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        servers.add(server);
-        Thread.ofPlatform().daemon().name("echo-" + name).start(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket connection = server.accept();
-                    Thread.ofVirtual().start(() -> echo(connection, name));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-    }
-
-    private static void echo(Socket connection, String name) {
-        try (connection;
-             BufferedReader in = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII));
-             PrintWriter out = new PrintWriter(connection.getOutputStream(), true, StandardCharsets.US_ASCII)) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                out.println(name + " " + line);
-            }
-        } catch (IOException e) {
-            // the client went away
-        }
-    }
-
-    private Socket connect() {
-        try {
-            Socket socket = new Socket();
-            socket.connect(new InetSocketAddress(InetAddress.ofLiteral(VIP), VIP_PORT), 3000);
-            socket.setSoTimeout(5000);
-            return socket;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** One line over a new connection; returns the name of the backend that answered. */
+    /** One line over a new connection to the VIP; returns the name of the backend that answered. */
     private String newConnection() throws IOException {
-        try (Socket socket = NetNs.get(client, this::connect);
-             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))) {
-            socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
-            String reply = in.readLine();
-            if (reply == null || !reply.endsWith(" hello")) {
-                throw new IOException("unexpected reply '" + reply + "'");
-            }
-            return reply.substring(0, reply.indexOf(' '));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return lab.newConnection(VIP, VIP_PORT);
     }
 
     /** The id of the XDP program attached to the LB's client-side interface (the pipeline's dispatcher). */
     private int dispatcherProgram() {
-        String shown = lab.exec(lb, "ip", "-details", "link", "show", "dev", "lb-c");
+        String shown = lab.exec(lab.lb(), "ip", "-details", "link", "show", "dev", "lb-c");
         var matcher = Pattern.compile("prog/xdp id (\\d+)").matcher(shown);
         assertTrue(matcher.find(), "no XDP program on lb-c:\n" + shown);
         return Integer.parseInt(matcher.group(1));

@@ -2,6 +2,7 @@ package io.deetune.firewall.internal;
 
 import io.deetune.firewall.BlockedEntry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,11 @@ final class BlocklistState {
 
     /** The stage's trie; null while the stage is not loaded. */
     private BlocklistTable table;
-    /** Blocks requested while there is no trie (null duration: no expiry). */
-    private final Map<Cidr, Duration> pending = new LinkedHashMap<>();
+    /**
+     * Blocks requested while there is no trie, with the moment each ends (null: until unblocked): a block's time runs
+     * from the request, not from the stage's load.
+     */
+    private final Map<Cidr, Instant> pending = new LinkedHashMap<>();
 
     /** Blocks go into {@code table} from now on. */
     void attach(BlocklistTable table) {
@@ -28,7 +32,14 @@ final class BlocklistState {
 
     /** Writes the blocks requested before {@link #attach} into the trie. */
     void writePending() {
-        pending.forEach(table::block);
+        Instant now = Instant.now();
+        pending.forEach((cidr, end) -> {
+            if (end == null) {
+                table.block(cidr, null);
+            } else if (end.isAfter(now)) {
+                table.block(cidr, Duration.between(now, end));
+            }
+        });
         pending.clear();
     }
 
@@ -45,7 +56,7 @@ final class BlocklistState {
     /** {@code duration} null: until unblocked. */
     void block(Cidr cidr, Duration duration) {
         if (table == null) {
-            pending.put(cidr, duration);
+            pending.put(cidr, duration == null ? null : Instant.now().plus(duration));
         } else {
             table.block(cidr, duration);
         }
@@ -60,10 +71,13 @@ final class BlocklistState {
         return table.unblock(prefix);
     }
 
-    /** The entries in force; before load, the pending blocks, without their expiry. */
+    /** The entries in force; before load, the pending blocks that have not ended, with their end. */
     List<BlockedEntry> entries() {
         if (table == null) {
-            return pending.keySet().stream().map(c -> new BlockedEntry(c.toString(), Optional.empty(), 0)).toList();
+            Instant now = Instant.now();
+            pending.values().removeIf(end -> end != null && !end.isAfter(now));
+            return pending.entrySet().stream()
+                    .map(e -> new BlockedEntry(e.getKey().toString(), Optional.ofNullable(e.getValue()), 0)).toList();
         }
         return table.entries();
     }

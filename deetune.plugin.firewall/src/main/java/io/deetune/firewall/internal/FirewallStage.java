@@ -137,6 +137,16 @@ public final class FirewallStage implements Stage, Blocklist, Firewall {
     }
 
     @Override
+    public synchronized java.util.Optional<String> rulesFileText() {
+        return rules.fileText();
+    }
+
+    @Override
+    public synchronized void replaceRulesFile(String text, boolean dryRun) {
+        rules.replaceFile(text, dryRun);
+    }
+
+    @Override
     public synchronized int addRule(String text) {
         return rules.add(text);
     }
@@ -188,6 +198,11 @@ public final class FirewallStage implements Stage, Blocklist, Firewall {
     @Override
     public void block(String cidr) {
         block(Cidr.parse(cidr), null);
+    }
+
+    @Override
+    public String check(String cidr) {
+        return Cidr.parse(cidr).toString();
     }
 
     @Override

@@ -77,6 +77,38 @@ final class RuleBook {
         }
     }
 
+    /** The text of the rules file; empty when none is configured. */
+    java.util.Optional<String> fileText() {
+        return rulesFile == null ? java.util.Optional.empty() : java.util.Optional.of(rulesFile.text());
+    }
+
+    /**
+     * Replaces the rules file's content with {@code text}, checked whole (with the command rules and the policy) and
+     * installed at once; see {@link Firewall#replaceRulesFile}. The file is written after the kernel took the rule set,
+     * and the previous rule set goes back in when the file cannot be written.
+     */
+    void replaceFile(String text, boolean dryRun) {
+        if (rulesFile == null) {
+            throw new IllegalStateException("no rules file is configured: set " + Firewall.RULES_FILE + " in " + Firewall.PID);
+        }
+        List<Rule> newFileRules = RuleParser.parse(text, rulesFile.name());
+        if (dryRun) {
+            List<Rule> all = new ArrayList<>(newFileRules);
+            all.addAll(commandRules.values());
+            RuleCompiler.compile(RuleSet.of(all, policy));
+            return;
+        }
+        List<Rule> previous = fileRules;
+        apply(newFileRules, commandRules, policy);
+        try {
+            rulesFile.write(text);
+        } catch (RuntimeException e) {
+            apply(previous, commandRules, policy);
+            throw e;
+        }
+        LOG.info("rules file {} replaced: {} rules", rulesFile, fileRules.size());
+    }
+
     /** Adds a rule in the rules-file syntax; see {@link Firewall#addRule}. */
     int add(String text) {
         int number = nextCommandRule;

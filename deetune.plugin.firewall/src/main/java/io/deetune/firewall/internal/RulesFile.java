@@ -39,6 +39,36 @@ final class RulesFile {
         }
     }
 
+    /** The file's name, as rule errors cite it. */
+    String name() {
+        return path.getFileName().toString();
+    }
+
+    /** The file's text as it is now. */
+    String text() {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read rules file " + path, e);
+        }
+    }
+
+    /**
+     * Replaces the file's content at once (a new file beside it, moved over it), so that a reader never sees half of
+     * it, and takes the new version as read.
+     */
+    void write(String text) {
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            Path next = Files.createTempFile(parent, "." + name(), ".new");
+            Files.writeString(next, text);
+            Files.move(next, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            markRead();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write rules file " + path, e);
+        }
+    }
+
     /** Takes the file's modification time now as that of the version read. */
     void markRead() {
         readTime = modifiedTime();

@@ -97,6 +97,12 @@ public final class LbEngine implements LoadBalancer {
     }
 
     @Override
+    public synchronized void checkService(VirtualService service) {
+        service.validate();
+        services.checkCollision(service);
+    }
+
+    @Override
     public synchronized void putService(VirtualService service) {
         service.validate();
         services.checkCollision(service);

@@ -211,6 +211,11 @@ public final class LbStage implements Stage, LoadBalancer {
     // --- LoadBalancer ---
 
     @Override
+    public void checkService(VirtualService service) {
+        engine.checkService(service);
+    }
+
+    @Override
     public void putService(VirtualService service) {
         engine.putService(service);
     }

@@ -41,7 +41,8 @@ public final class ConsolePage extends HttpServlet {
 
     static void render(Pipelines pipelines, PrintWriter out) {
         out.println("<p class=\"statline\">Pipelines: " + pipelines.list().size()
-                + " &middot; JSON: <a href=\"/deetune/api/pipelines\">/deetune/api/pipelines</a></p>");
+                + " &middot; live page: <a href=\"/deetune/ui/index.html\">/deetune/ui/</a>"
+                + " &middot; JSON: <a href=\"/deetune/api/v1/pipelines\">/deetune/api/v1/pipelines</a></p>");
         for (PipelineInfo p : pipelines.list()) {
             out.println("<h2>" + html(p.name()) + " <small>(" + html(p.hook().id())
                     + (p.xdpMode().isEmpty() ? "" : ", " + html(p.xdpMode())) + ")</small></h2>");

@@ -45,8 +45,13 @@ final class JaasBasicAuth {
         ALLOWED
     }
 
-    /** The result of a login, and the user if the credentials were right. */
-    record Login(Result result, String user) {}
+    /** The result of a login, and the user and the roles of {@code roles} it has if the credentials were right. */
+    record Login(Result result, String user, Set<String> roles) {
+
+        Login(Result result, String user) {
+            this(result, user, Set.of());
+        }
+    }
 
     /** Checks an {@code Authorization} header against the realm and the roles. */
     Login authenticate(String authorization) {
@@ -83,9 +88,10 @@ final class JaasBasicAuth {
                 }
             });
             login.login();
-            boolean allowed = subject.getPrincipals().stream().anyMatch(this::isAllowedRole);
+            Set<String> granted = subject.getPrincipals().stream().filter(this::isAllowedRole).map(Principal::getName)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
             login.logout();
-            return new Login(allowed ? Result.ALLOWED : Result.NOT_PERMITTED, user);
+            return new Login(granted.isEmpty() ? Result.NOT_PERMITTED : Result.ALLOWED, user, granted);
         } catch (LoginException e) {
             return new Login(Result.WRONG, null);
         } finally {

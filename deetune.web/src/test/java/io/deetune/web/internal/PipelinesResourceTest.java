@@ -1,5 +1,11 @@
 package io.deetune.web.internal;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import io.deetune.core.api.PipelineDefinition;
+import io.deetune.web.internal.rest.ApiException;
+import io.deetune.web.internal.rest.JsonProvider;
+import io.deetune.web.internal.rest.PipelinesResource;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,8 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Routing and rendering of the read-only API and the console page over a fixed set of pipelines. */
-class PipelinesApiTest {
+/** The pipelines resource (read side) and the console page over a fixed set of pipelines. */
+class PipelinesResourceTest {
 
     private static final PipelineInfo DEFAULT = new PipelineInfo("default", Hook.XDP, "native", List.of("lab:veth1"),
             List.of(new StageInfo("dispatcher", Integer.MIN_VALUE, 0, 11, false, new StageStats(10, 0, 0, 0, 0, 0)),
@@ -31,16 +37,16 @@ class PipelinesApiTest {
         @Override public Optional<PipelineInfo> get(String name) { return name.equals("default") ? Optional.of(DEFAULT) : Optional.empty(); }
         @Override public void attach(String pipeline, String iface) { throw new UnsupportedOperationException(); }
         @Override public void detach(String pipeline, String iface) { throw new UnsupportedOperationException(); }
+        @Override public Optional<PipelineDefinition> definition(String name) { return Optional.empty(); }
+        @Override public void define(PipelineDefinition definition, boolean dryRun) { throw new UnsupportedOperationException(); }
     };
 
-    private final PipelinesApi api = new PipelinesApi(FIXED);
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final PipelinesResource api = new PipelinesResource(FIXED);
+    private final ObjectMapper mapper = JsonProvider.MAPPER;
 
     @Test
     void listsPipelinesWithTheirChains() throws Exception {
-        PipelinesApi.Response response = api.get("/pipelines");
-        assertEquals(200, response.status());
-        JsonNode pipeline = mapper.readTree(response.json()).get(0);
+        JsonNode pipeline = mapper.valueToTree(api.list()).get(0);
         assertEquals("default", pipeline.get("name").asText());
         assertEquals("XDP", pipeline.get("hook").asText());
         assertEquals("fw<1>", pipeline.get("chain").get(1).get("name").asText());
@@ -50,11 +56,10 @@ class PipelinesApiTest {
 
     @Test
     void oneAndUnknownPipelines() throws Exception {
-        assertEquals("native", mapper.readTree(api.get("/pipelines/default").json()).get("xdpMode").asText());
-        PipelinesApi.Response missing = api.get("/pipelines/nope");
+        assertEquals("native", mapper.valueToTree(api.get("default").getEntity()).get("xdpMode").asText());
+        ApiException missing = assertThrows(ApiException.class, () -> api.get("nope"));
         assertEquals(404, missing.status());
-        assertEquals("no pipeline 'nope'", mapper.readTree(missing.json()).get("error").asText());
-        assertEquals(404, api.get("/other").status());
+        assertEquals("no pipeline 'nope'", mapper.valueToTree(missing.body()).get("detail").asText());
     }
 
     @Test
