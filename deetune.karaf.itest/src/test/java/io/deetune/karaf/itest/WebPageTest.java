@@ -37,6 +37,7 @@ class WebPageTest {
     private static final int VIP_PORT = 7000;
     private static final int BACKEND_PORT = 9000;
     private static final String PIN_ROOT = "/sys/fs/bpf/deetune-itest-page";
+    private static final int INSTANCE = 41;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private EchoLab lab;
@@ -46,7 +47,10 @@ class WebPageTest {
     @BeforeEach
     void labKarafAndBrowser() throws Exception {
         lab = new EchoLab("10.75", 2, BACKEND_PORT);
-        karaf = KarafProcess.unpack(Path.of(System.getProperty("deetune.distribution")), Path.of("target/karaf-page").toAbsolutePath());
+        // Ports of an instance of its own (8101+N, 8181+N, ...), not free ports picked from the ephemeral range: the
+        // browser and its driver open many connections, and one of them can take such a port before Karaf binds it.
+        karaf = KarafProcess.unpackAsInstance(Path.of(System.getProperty("deetune.distribution")),
+                Path.of("target/karaf-page").toAbsolutePath(), INSTANCE);
         karaf.setProperty("io.deetune.core.cfg", "pin.root", PIN_ROOT);
         karaf.writeConfig("io.deetune.pipeline-page.cfg", "name = page\nhook = xdp\ninterfaces = " + lab.interfaces() + "\n");
         karaf.writeConfig("io.deetune.lb.cfg", "namespace = " + lab.lb() + "\n");
