@@ -33,8 +33,7 @@ public final class Audit {
             return "null";
         }
         try {
-            return JsonProvider.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(value);
+            return JsonProvider.compact(value);
         } catch (JsonProcessingException e) {
             return "\"" + ConfigText.escape(String.valueOf(value)) + "\"";
         }

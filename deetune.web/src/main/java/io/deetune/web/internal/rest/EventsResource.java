@@ -123,6 +123,11 @@ public final class EventsResource implements EventHandler {
     }
 
     private void sendCounters() {
+        synchronized (this) {
+            if (broadcaster == null) {
+                return; // no stream was ever opened: reading every pipeline's counters each second would be for nobody
+            }
+        }
         try {
             List<StageCounters> counters = new ArrayList<>();
             for (PipelineInfo p : pipelines.list()) {
@@ -153,8 +158,7 @@ public final class EventsResource implements EventHandler {
 
     private static String json(Object data) {
         try {
-            return JsonProvider.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(data);
+            return JsonProvider.compact(data);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -38,6 +38,11 @@ public final class JsonProvider extends JacksonJsonProvider {
     /** The mapper of every body, also for tests and the pages. */
     public static final ObjectMapper MAPPER = mapper();
 
+    /** {@code value} as one line of JSON (audit lines, event stream data). */
+    public static String compact(Object value) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    }
+
     public JsonProvider() {
         super(MAPPER);
     }

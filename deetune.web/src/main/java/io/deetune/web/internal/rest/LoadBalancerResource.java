@@ -204,9 +204,10 @@ public final class LoadBalancerResource {
     /** Checks, and unless a dry run applies and saves; a refused change names its field without the service prefix. */
     private void apply(VirtualService wanted, boolean dryRun) {
         ServiceBodies.checked(() -> {
-            loadBalancer.checkService(wanted);
-            if (!dryRun) {
-                loadBalancer.putService(wanted);
+            if (dryRun) {
+                loadBalancer.checkService(wanted);
+            } else {
+                loadBalancer.putService(wanted); // runs the same checks before it changes anything
                 configurations.save(wanted);
             }
             return null;
