@@ -223,6 +223,72 @@ public class RestApiTest extends PipelineLabTestBase {
         assertEquals(404, asAdmin("GET", API + "/lb/services/rest-web", null).statusCode());
     }
 
+    /**
+     * Backends added and removed through the API in a fast loop end as the last write said, in the LB, its cfg file and
+     * the kernel, also after File Install polled etc/ a few times: a poll that read an older file once put an older
+     * configuration back (2 of 75 removals came back when the file had two writers, seen in the API benchmark).
+     */
+    @Test
+    public void backendsChangedInAFastLoopStayAsTheLastWriteSaid() throws Exception {
+        admin("deetune:attach " + pipeline + " " + hosts.server() + ":veth-s");
+        Path cfg = etc().resolve("io.deetune.lb.service-rest-loop.cfg");
+        Await.until("the LB stage's maps", PATIENCE, () -> lbMapsQuietly().containsKey("lb/lb_services"));
+        HttpResponse<String> created = asAdmin("POST", API + "/lb/services",
+                service("rest-loop", "10.78.0.102", "80", ",\"healthCheck\":{\"type\":\"none\"}"));
+        assertEquals(created.body(), 201, created.statusCode());
+        TreeSet<Integer> expected = new TreeSet<>(List.of(8080));
+        // Each backend is removed right after it was added (every eighth stays): a pair of writes a few ms apart,
+        // as a script makes them, is where a stale read of the file brought the removed backend back.
+        for (int port = 9000; port < 9040; port++) {
+            HttpResponse<String> added = asAdmin("POST", API + "/lb/services/rest-loop/backends",
+                    "{\"address\":\"10.78.0.2\",\"port\":" + port + "}");
+            assertEquals(added.body(), 200, added.statusCode());
+            if (port % 8 == 0) {
+                expected.add(port);
+                continue;
+            }
+            HttpResponse<String> removed = asAdmin("DELETE", API + "/lb/services/rest-loop/backends/10.78.0.2:" + port, null);
+            assertEquals(removed.body(), 204, removed.statusCode());
+        }
+        // File Install polls etc/ every second: give a late, stale read time to do harm.
+        Thread.sleep(4000);
+        assertEquals("the LB's backends", expected, ports(asAdmin("GET", API + "/lb/services/rest-loop", null).body(), "\"port\"\\s*:\\s*(\\d+)"));
+        Matcher line = Pattern.compile("(?m)^backends\\s*=\\s*(.*)$").matcher(Files.readString(cfg));
+        assertTrue(Files.readString(cfg), line.find());
+        assertEquals("the cfg file's backends", expected, ports(line.group(1), ":(\\d+)"));
+        // Other tests' services may hold backends on other ports; this one alone uses 9000-9099.
+        assertEquals("the kernel's live backends", expected.subSet(9000, 9100), liveKernelBackendPorts().subSet(9000, 9100));
+        assertEquals(204, asAdmin("DELETE", API + "/lb/services/rest-loop", null).statusCode());
+    }
+
+    /** The ports that {@code pattern}'s first group finds in {@code text}, less the VIP's port 80. */
+    private static TreeSet<Integer> ports(String text, String pattern) {
+        TreeSet<Integer> ports = new TreeSet<>();
+        Matcher m = Pattern.compile(pattern).matcher(text);
+        while (m.find()) {
+            ports.add(Integer.parseInt(m.group(1)));
+        }
+        ports.remove(80);
+        return ports;
+    }
+
+    /** The ports of the backends the kernel holds as up ({@code struct lb_backend}: port in network order, flag 1). */
+    private static TreeSet<Integer> liveKernelBackendPorts() throws Exception {
+        Path pin = Path.of(DeeTuneDistribution.PIN_ROOT, "stages", "lb", "lb_backends");
+        Process p = new ProcessBuilder(BPFTOOL, "-j", "map", "dump", "pinned", pin.toString()).redirectErrorStream(true).start();
+        String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        TreeSet<Integer> ports = new TreeSet<>();
+        Matcher m = Pattern.compile("\"port\"\\s*:\\s*(\\d+)\\s*,\\s*\"family\"\\s*:\\s*\\d+\\s*,\\s*\"flags\"\\s*:\\s*(\\d+)").matcher(dump);
+        while (m.find()) {
+            if ((Integer.parseInt(m.group(2)) & 1) != 0) {
+                ports.add(Short.toUnsignedInt(Short.reverseBytes((short) Integer.parseInt(m.group(1)))));
+            }
+        }
+        assertFalse("lb_backends dumped with its BTF: " + dump.substring(0, Math.min(300, dump.length())), ports.isEmpty());
+        return ports;
+    }
+
     @Test
     public void badInputIsRefusedNamingTheFieldAndChangesNeitherFilesNorMaps() throws Exception {
         admin("deetune:attach " + pipeline + " " + hosts.server() + ":veth-s");

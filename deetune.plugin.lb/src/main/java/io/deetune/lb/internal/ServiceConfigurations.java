@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +23,19 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The {@link LoadBalancerConfigurations} of Karaf, the durable side of the {@code lb:} commands: a service changed
- * from the shell is written back to its {@code io.deetune.lb.service} factory configuration, so that it survives a
- * restart like one written by hand. In Karaf that configuration is the file
- * {@code etc/io.deetune.lb.service-<name>.cfg}; a service without one gets one, named after it. Both are written through Karaf's {@link ConfigRepository}, which writes the file with Felix's
- * {@code TypedProperties} (escaping, comments and layout of a hand-written file kept) and updates Config Admin; nothing
- * here writes a .cfg by hand. The configuration is written after the load balancer accepted (and validated) the
- * change, so a rejected change never reaches it; applying it again is a no-op for the load balancer.
+ * The {@link LoadBalancerConfigurations} of Karaf, the durable side of the {@code lb:} commands and the REST API: a
+ * service changed there is written back to its {@code io.deetune.lb.service} factory configuration, so that it
+ * survives a restart like one written by hand. In Karaf that configuration is the file
+ * {@code etc/io.deetune.lb.service-<name>.cfg}; a service without one gets one, named after it.
+ * <p>
+ * A change to an existing service is written to Config Admin only, and File Install writes it to the file (keeping
+ * the escaping, comments and layout of a hand-written file): one writer per file. Writing the file here as well (as
+ * Karaf's {@link ConfigRepository#update} does) raced File Install's poll of etc/: a poll that read the file of one
+ * change after Config Admin held the next one put the older one back into Config Admin, and so into the kernel
+ * (about 2 of 75 backend removals made 50 ms apart came back). Only a new service's first file is written here,
+ * through {@link ConfigRepository#createFactoryConfiguration}, since File Install writes only files that exist.
+ * The configuration is written after the load balancer accepted (and validated) the change, so a rejected change
+ * never reaches it; applying it again is a no-op for the load balancer.
  */
 @Component(service = LoadBalancerConfigurations.class)
 public final class ServiceConfigurations implements LoadBalancerConfigurations {
@@ -36,8 +43,8 @@ public final class ServiceConfigurations implements LoadBalancerConfigurations {
     static final String FACTORY_PID = "io.deetune.lb.service";
     /** File Install's property: the file a configuration came from (File Install writes changes back to it). */
     static final String FILE_NAME = "felix.fileinstall.filename";
-    /** Properties that Config Admin and File Install keep themselves; never written into the file. */
-    private static final Set<String> MANAGED = Set.of("service.pid", "service.factoryPid", "service.bundleLocation", FILE_NAME);
+    /** Properties that Config Admin keeps itself; File Install's {@link #FILE_NAME} stays, it names the file. */
+    private static final Set<String> MANAGED = Set.of("service.pid", "service.factoryPid", "service.bundleLocation");
 
     private final ConfigRepository repository;
 
@@ -62,7 +69,7 @@ public final class ServiceConfigurations implements LoadBalancerConfigurations {
                 if (service.snat() == null) {
                     properties.remove("snat");
                 }
-                repository.update(existing.get().getPid(), properties);
+                existing.get().updateIfDifferent(new Hashtable<>(properties));
             } else {
                 repository.createFactoryConfiguration(FACTORY_PID, service.name(), new LinkedHashMap<>(properties(service)));
             }
