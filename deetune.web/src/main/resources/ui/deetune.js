@@ -160,8 +160,10 @@ function renderLb(stats) {
   if (stats.services.length === 0) box.append(el('p', { class: 'muted' }, 'no service'));
   for (const s of stats.services) {
     const v = s.service;
-    const table = el('table', {}, el('tr', {}, ...['backend', 'health', 'weight', 'packets', 'bytes', 'new flows', 'active flows', '']
-        .map(t => el('th', {}, t))));
+    const feedback = v.feedback && (v.feedback.agentPort > 0 || v.feedback.slowStartMillis > 0);
+    const columns = ['backend', 'health', 'weight'].concat(feedback ? ['agent', 'effective weight', 'slow start'] : [],
+        ['packets', 'bytes', 'new flows', 'active flows', '']);
+    const table = el('table', {}, el('tr', {}, ...columns.map(t => el('th', {}, t))));
     for (const b of s.backends) {
       const endpoint = (b.backend.address.includes(':') ? '[' + b.backend.address + ']' : b.backend.address) + ':' + b.backend.port;
       const path = 'lb/services/' + encodeURIComponent(v.name) + '/backends/' + encodeURIComponent(endpoint);
@@ -176,6 +178,9 @@ function renderLb(stats) {
       table.append(el('tr', { 'data-backend': v.name + '/' + endpoint },
           el('td', {}, endpoint), el('td', { class: b.healthy ? 'up' : 'down' }, b.healthy ? 'up' : 'down'),
           el('td', { class: 'weight' }, b.backend.weight === 0 ? '0 (drained)' : b.backend.weight),
+          ...(feedback ? [el('td', { class: 'agent' }, b.agent || '-'),
+            el('td', { class: 'effective' }, String(Math.round(b.effectiveWeight * 100) / 100)),
+            el('td', { class: 'slow-start' }, b.slowStartPercent < 100 ? b.slowStartPercent + ' %' : '-')] : []),
           el('td', {}, b.packets), el('td', {}, b.bytes), el('td', { class: 'new-flows' }, b.newFlows), el('td', {}, b.activeFlows),
           el('td', {}, control)));
     }

@@ -12,11 +12,12 @@ import java.util.regex.Pattern;
  * A virtual service: clients connect to {@code vip:port} over {@code protocol}; new flows go to one of
  * {@code backends} by {@code algorithm}.
  *
- * @param snat null, or the load balancer's own address that backends see as the source of every flow (for
- *             topologies where backends would not route their replies back through the load balancer)
+ * @param snat     null, or the load balancer's own address that backends see as the source of every flow (for
+ *                 topologies where backends would not route their replies back through the load balancer)
+ * @param feedback agent feedback and slow start ({@link LoadFeedback#NONE} when null); since 1.4
  */
 public record VirtualService(String name, InetAddress vip, int port, Protocol protocol, Algorithm algorithm,
-                             List<Backend> backends, HealthCheck healthCheck, InetAddress snat) {
+                             List<Backend> backends, HealthCheck healthCheck, InetAddress snat, LoadFeedback feedback) {
 
     /**
      * Backends a service may have: least-connections compares at most this many in the kernel.
@@ -30,6 +31,13 @@ public record VirtualService(String name, InetAddress vip, int port, Protocol pr
     public VirtualService {
         backends = List.copyOf(backends);
         healthCheck = healthCheck == null ? HealthCheck.NONE : healthCheck;
+        feedback = feedback == null ? LoadFeedback.NONE : feedback;
+    }
+
+    /** A service without agent feedback or slow start. */
+    public VirtualService(String name, InetAddress vip, int port, Protocol protocol, Algorithm algorithm,
+                          List<Backend> backends, HealthCheck healthCheck, InetAddress snat) {
+        this(name, vip, port, protocol, algorithm, backends, healthCheck, snat, LoadFeedback.NONE);
     }
 
     /** A service whose backends route their replies through the load balancer (no source translation). */
@@ -119,6 +127,7 @@ public record VirtualService(String name, InetAddress vip, int port, Protocol pr
                         + vip.getHostAddress() + ")");
             }
             healthCheck.check();
+            feedback.check();
         } catch (LbConfigException e) {
             throw e.within("service '" + name + "'");
         }
@@ -136,6 +145,15 @@ public record VirtualService(String name, InetAddress vip, int port, Protocol pr
     }
 
     public VirtualService withBackends(List<Backend> newBackends) {
-        return new VirtualService(name, vip, port, protocol, algorithm, newBackends, healthCheck, snat);
+        return new VirtualService(name, vip, port, protocol, algorithm, newBackends, healthCheck, snat, feedback);
+    }
+
+    /**
+     * This service with other agent feedback and slow start settings (not validated).
+     *
+     * @since 1.4
+     */
+    public VirtualService withFeedback(LoadFeedback newFeedback) {
+        return new VirtualService(name, vip, port, protocol, algorithm, backends, healthCheck, snat, newFeedback);
     }
 }

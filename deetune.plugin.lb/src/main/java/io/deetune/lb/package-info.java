@@ -6,5 +6,5 @@
  * other bundles (e.g. a REST layer) use.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package io.deetune.lb;

@@ -2,6 +2,7 @@ package io.deetune.lb.command;
 
 import io.deetune.lb.Endpoint;
 import io.deetune.lb.HealthCheck;
+import io.deetune.lb.LoadFeedback;
 import io.deetune.lb.VirtualService;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
@@ -42,13 +43,23 @@ public class ServiceAddCommand extends ServiceChangeCommand {
     @Option(name = "--health-interval", description = "Milliseconds between probes")
     long healthInterval = 1000;
 
+    @Option(name = "--agent-port", description = "TCP port of each backend's load agent (HAProxy agent-check answers); 0: none")
+    int agentPort;
+
+    @Option(name = "--agent-interval", description = "Milliseconds between two reads of one agent")
+    long agentInterval = LoadFeedback.NONE.agentIntervalMillis();
+
+    @Option(name = "--slow-start", description = "Milliseconds over which a backend that comes up ramps to its full weight; 0: none")
+    long slowStart;
+
     @Override
     public Object execute() {
         Endpoint endpoint = Endpoint.parse("vip", vip);
         String[] list = backends == null ? new String[0]
                 : backends.stream().map(b -> b.contains("@") ? b.replace("@", " weight=") : b).toArray(String[]::new);
         VirtualService service = VirtualService.parse(name, endpoint.address().getHostAddress(), endpoint.port(), protocol, algorithm, list,
-                new HealthCheck(health, healthPath, healthInterval, Math.min(500, healthInterval), 2, 2), snat);
+                new HealthCheck(health, healthPath, healthInterval, Math.min(500, healthInterval), 2, 2), snat)
+                .withFeedback(new LoadFeedback(agentPort, agentInterval, slowStart)).validate();
         loadBalancer.putService(service);
         System.out.println("service " + name + " at " + service.endpoint() + " (" + service.algorithm().id() + ", "
                 + service.backends().size() + " backend(s))");

@@ -25,17 +25,20 @@ public class StatsCommand implements Action {
     @Override
     public Object execute() {
         ShellTable table = new ShellTable();
-        for (String column : new String[] {"Service", "Backend", "State", "Packets", "Bytes", "New flows", "Active flows"}) {
+        for (String column : new String[] {"Service", "Backend", "State", "Weight", "Agent", "Effective",
+                "Slow start", "Packets", "Bytes", "New flows", "Active flows"}) {
             table.column(column);
         }
         for (ServiceStatus s : loadBalancer.status()) {
             if (service != null && !service.equals(s.service().name())) {
                 continue;
             }
-            table.addRow().addContent(s.service().name(), s.service().endpoint(), "", s.packets(), s.bytes(), s.newFlows(), s.activeFlows());
+            table.addRow().addContent(s.service().name(), s.service().endpoint(), "", "", "", "", "", s.packets(), s.bytes(),
+                    s.newFlows(), s.activeFlows());
             for (BackendStatus b : s.backends()) {
-                table.addRow().addContent("", b.backend().endpoint(), ServiceListCommand.describe(b).replaceAll(".*,|\\)", ""),
-                        b.packets(), b.bytes(), b.newFlows(), b.activeFlows());
+                table.addRow().addContent("", b.backend().endpoint(), ServiceListCommand.state(b), b.backend().weight(),
+                        b.agent() == null ? "-" : b.agent(), ServiceListCommand.effective(b.effectiveWeight()),
+                        b.slowStartPercent() < 100 ? b.slowStartPercent() + "%" : "-", b.packets(), b.bytes(), b.newFlows(), b.activeFlows());
             }
         }
         table.print(System.out);

@@ -3,6 +3,7 @@ package io.deetune.lb.internal;
 import io.deetune.bpf.NetNs;
 import io.deetune.lb.Backend;
 import io.deetune.lb.HealthCheck;
+import io.deetune.lb.LoadFeedback;
 import io.deetune.lb.VirtualService;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
@@ -21,15 +22,19 @@ import org.slf4j.LoggerFactory;
  * there. Its probes are non-blocking ({@link HealthProbe}) and run at once, driven by one selector: a backend that
  * never answers holds up no other, and a backend going down is seen within its interval plus its timeout however
  * many others time out. After {@code fall} failures in a row a backend leaves selection (its flows move); after
- * {@code rise} successes it returns.
+ * {@code rise} successes it returns. The same loop reads the load agents of services with {@link LoadFeedback}
+ * and moves the slow-start ramps on ({@link LbEngine#refreshWeights}).
  */
 public final class HealthMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     /** How often the loop looks for due probes at the longest; intervals are not shorter in practice. */
     private static final long TICK_MILLIS = 50;
+    /** How often ramps and agents' grace periods are looked at: a tenth of the shortest slow start worth having. */
+    private static final long REFRESH_NANOS = 250_000_000;
 
-    private record Key(String service, String endpoint) {}
+    /** A backend's health check, or with {@code agent} its load agent. */
+    private record Key(String service, String endpoint, boolean agent) {}
 
     /** One backend of one service: its run of results, when it is next due, and its probe in flight. */
     private static final class Target {
@@ -63,9 +68,15 @@ public final class HealthMonitor implements AutoCloseable {
     private void loop() {
         try (Selector opened = Selector.open()) {
             selector = opened;
+            long refreshed = System.nanoTime();
             while (running) {
                 try {
-                    startDue(System.nanoTime());
+                    long now = System.nanoTime();
+                    if (now - refreshed >= REFRESH_NANOS) {
+                        engine.refreshWeights(now);
+                        refreshed = now;
+                    }
+                    startDue(now);
                     opened.select(TICK_MILLIS);
                     for (Iterator<SelectionKey> it = opened.selectedKeys().iterator(); it.hasNext(); ) {
                         SelectionKey key = it.next();
@@ -88,27 +99,21 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    /** Starts a probe for every enabled backend that is due and has none in flight; forgets removed backends. */
+    /**
+     * Starts a probe for every enabled backend (and agent) that is due and has none in flight; forgets removed
+     * backends.
+     */
     private void startDue(long now) {
         Set<Key> current = new HashSet<>();
         for (VirtualService service : engine.services()) {
             HealthCheck check = service.healthCheck();
-            if (!check.enabled()) {
-                continue;
-            }
+            LoadFeedback feedback = service.feedback();
             for (Backend backend : service.backends()) {
-                Key key = new Key(service.name(), backend.endpoint());
-                current.add(key);
-                Target target = targets.computeIfAbsent(key, k -> new Target());
-                if (target.inFlight != null || target.dueNanos - now > 0) {
-                    continue;
+                if (check.enabled()) {
+                    start(service, new Key(service.name(), backend.endpoint(), false), backend, check.intervalMillis(), now, current);
                 }
-                target.dueNanos = now + check.intervalMillis() * 1_000_000;
-                try {
-                    target.inFlight = new HealthProbe(check, backend, selector, now);
-                } catch (IOException e) {
-                    record(service.name(), check, backend, target, check.type() + " check of " + backend.endpoint()
-                            + " failed: cannot open a socket: " + e.getMessage());
+                if (feedback.agent()) {
+                    start(service, new Key(service.name(), backend.endpoint(), true), backend, feedback.agentIntervalMillis(), now, current);
                 }
             }
         }
@@ -119,6 +124,28 @@ public final class HealthMonitor implements AutoCloseable {
                     entry.getValue().inFlight.close();
                 }
                 it.remove();
+            }
+        }
+    }
+
+    private void start(VirtualService service, Key key, Backend backend, long intervalMillis, long now, Set<Key> current) {
+        current.add(key);
+        Target target = targets.computeIfAbsent(key, k -> new Target());
+        if (target.inFlight != null || target.dueNanos - now > 0) {
+            return;
+        }
+        target.dueNanos = now + intervalMillis * 1_000_000;
+        try {
+            target.inFlight = key.agent()
+                    ? HealthProbe.agent(backend, service.feedback().agentPort(), service.feedback().agentTimeoutMillis(), selector, now)
+                    : new HealthProbe(service.healthCheck(), backend, selector, now);
+        } catch (IOException e) {
+            String failure = (key.agent() ? "agent" : service.healthCheck().type()) + " check of " + backend.endpoint()
+                    + " failed: cannot open a socket: " + e.getMessage();
+            if (key.agent()) {
+                engine.agentFailed(service.name(), backend, failure);
+            } else {
+                record(service.name(), service.healthCheck(), backend, target, failure);
             }
         }
     }
@@ -135,7 +162,15 @@ public final class HealthMonitor implements AutoCloseable {
             if (probe.done()) {
                 target.inFlight = null;
                 String service = entry.getKey().service();
-                engine.service(service).ifPresent(s -> record(service, s.healthCheck(), probe.backend(), target, probe.failure()));
+                if (probe.agent()) {
+                    if (probe.failure() == null) {
+                        engine.agentAnswered(service, probe.backend(), probe.line());
+                    } else {
+                        engine.agentFailed(service, probe.backend(), probe.failure());
+                    }
+                } else {
+                    engine.service(service).ifPresent(s -> record(service, s.healthCheck(), probe.backend(), target, probe.failure()));
+                }
             }
         }
     }

@@ -11,18 +11,21 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One health probe of one backend on a non-blocking socket, driven by {@link HealthMonitor}'s selector: connect,
- * and for {@code http} send a GET and read the status line. Many run at once on the monitor's one thread, so a
- * backend whose probe waits for its timeout delays no other. The socket is opened by the thread that creates the
- * probe, so it belongs to that thread's network namespace.
+ * One probe of one backend on a non-blocking socket, driven by {@link HealthMonitor}'s selector: a health check
+ * (connect, and for {@code http} send a GET and read the status line) or a read of the backend's load agent (connect
+ * to its agent port and read the one line it writes). Many run at once on the monitor's one thread, so a backend
+ * whose probe waits for its timeout delays no other. The socket is opened by the thread that creates the probe, so
+ * it belongs to that thread's network namespace.
  */
 final class HealthProbe implements AutoCloseable {
 
-    /** The status line is all a probe reads; a longer first line is cut here. */
-    private static final int STATUS_LINE_MAX = 200;
+    /** The first line is all a probe reads; a longer one is cut here. */
+    private static final int STATUS_LINE_MAX = AgentReply.MAX_LINE;
 
     private final HealthCheck check;
     private final Backend backend;
+    /** True for a read of the backend's agent, whose {@link #line()} is the result. */
+    private final boolean agent;
     private final long deadlineNanos;
     private final SocketChannel channel;
     private SelectionKey key;
@@ -31,21 +34,42 @@ final class HealthProbe implements AutoCloseable {
     private boolean done;
     private String failure;
 
-    /** Opens the socket and starts connecting; a probe that fails at once is {@link #done()} already. */
+    /** A health check; opens the socket and starts connecting (a probe that fails at once is {@link #done()} already). */
     HealthProbe(HealthCheck check, Backend backend, Selector selector, long nowNanos) throws IOException {
+        this(check, backend, false, backend.port(), check.timeoutMillis(), selector, nowNanos);
+    }
+
+    /** A read of the backend's agent on {@code port}, as {@link AgentReply} reads its line. */
+    static HealthProbe agent(Backend backend, int port, long timeoutMillis, Selector selector, long nowNanos) throws IOException {
+        return new HealthProbe(new HealthCheck("agent", "/", timeoutMillis, timeoutMillis, 1, 1), backend, true, port,
+                timeoutMillis, selector, nowNanos);
+    }
+
+    private HealthProbe(HealthCheck check, Backend backend, boolean agent, int port, long timeoutMillis, Selector selector,
+                        long nowNanos) throws IOException {
         this.check = check;
         this.backend = backend;
-        this.deadlineNanos = nowNanos + Math.max(1, check.timeoutMillis()) * 1_000_000;
+        this.agent = agent;
+        this.deadlineNanos = nowNanos + Math.max(1, timeoutMillis) * 1_000_000;
         this.channel = SocketChannel.open();
         try {
             channel.configureBlocking(false);
             key = channel.register(selector, SelectionKey.OP_CONNECT, this);
-            if (channel.connect(new InetSocketAddress(backend.address(), backend.port()))) {
+            if (channel.connect(new InetSocketAddress(backend.address(), port))) {
                 connected();
             }
         } catch (IOException e) {
             fail(e);
         }
+    }
+
+    boolean agent() {
+        return agent;
+    }
+
+    /** The agent's line (without its line break); meaningful once {@link #done()} without {@link #failure()}. */
+    String line() {
+        return statusLine.toString();
     }
 
     Backend backend() {
@@ -88,6 +112,10 @@ final class HealthProbe implements AutoCloseable {
     }
 
     private void connected() throws IOException {
+        if (agent) {
+            interest(SelectionKey.OP_READ); // the agent writes its line at once and closes
+            return;
+        }
         if (!"http".equals(check.type())) {
             finish(null);
             return;
@@ -125,6 +153,10 @@ final class HealthProbe implements AutoCloseable {
 
     private void judge() {
         String status = statusLine.toString();
+        if (agent) {
+            finish(status.isEmpty() ? "agent of " + backend.endpoint() + " closed without an answer" : null);
+            return;
+        }
         String[] parts = status.split(" ");
         if (parts.length >= 2 && parts[0].startsWith("HTTP/") && (parts[1].startsWith("2") || parts[1].startsWith("3"))) {
             finish(null);

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * called.
  *
  * <p>One lock, this engine's monitor, guards all of it: the parts it is made of ({@link InstalledServices},
- * {@link KernelIds}, {@link BackendHealth}, {@link ServiceWriter}) are called only under it. Walks of the connection
+ * {@link KernelIds}, {@link BackendHealth}, {@link BackendLoad}, {@link ServiceWriter}) are called only under it. Walks of the connection
  * tables ({@link #flows}, {@link #sweep}) take a snapshot under it and run without it.
  */
 public final class LbEngine implements LoadBalancer {
@@ -37,6 +37,7 @@ public final class LbEngine implements LoadBalancer {
     private final InstalledServices services = new InstalledServices();
     private final KernelIds ids;
     private final BackendHealth health = new BackendHealth();
+    private final BackendLoad load = new BackendLoad();
     /** The stage's maps and their writer; both null while the stage is not loaded. */
     private LbMaps maps;
     private ServiceWriter writer;
@@ -61,7 +62,7 @@ public final class LbEngine implements LoadBalancer {
      */
     public synchronized void attach(Function<String, BpfMap> mapsByName) {
         maps = new LbMaps(mapsByName);
-        writer = new ServiceWriter(maps, health);
+        writer = new ServiceWriter(maps, health, load);
         writer.writeSettings(halfOpenTimeout);
         ids.adopt(maps);
         health.forgetIds(services.all());
@@ -110,6 +111,14 @@ public final class LbEngine implements LoadBalancer {
         if (previous != null && previous.spec().equals(service)) {
             return; // e.g. a configuration written back by a command: already in place
         }
+        if (previous != null) {
+            long now = System.nanoTime();
+            for (Backend backend : service.backends()) {
+                if (previous.backendId(backend) == null) {
+                    load.cameUp(service, backend, now); // a new backend of a running service ramps
+                }
+            }
+        }
         KernelIds.Checkpoint before = ids.checkpoint();
         InstalledService installed;
         try {
@@ -135,6 +144,7 @@ public final class LbEngine implements LoadBalancer {
             }
         }
         services.put(installed);
+        load.retain(services.specs());
         LOG.info("lb: service '{}' {} {} with {} backend(s)", service.name(), previous == null ? "added at" : "updated at",
                 service.endpoint() + " " + service.algorithm().id(), service.backends().size());
     }
@@ -160,6 +170,7 @@ public final class LbEngine implements LoadBalancer {
             writer.remove(installed);
         }
         installed.backendIds().values().forEach(this::releaseBackendId);
+        load.retain(services.specs());
         LOG.info("lb: service '{}' ({}) removed", name, installed.spec().endpoint());
         return true;
     }
@@ -201,10 +212,78 @@ public final class LbEngine implements LoadBalancer {
         if (!health.set(id, healthy)) {
             return;
         }
+        if (healthy) {
+            load.cameUp(installed.spec(), backend, System.nanoTime()); // back from down: slow start
+        }
         if (writer != null) {
             writer.write(installed, installed);
         }
         healthListener.healthChanged(service, backend, healthy, reason);
+    }
+
+    /**
+     * A line from the backend's load agent: its share and state count from now on (a change rewrites the service);
+     * a line that is not in the agent protocol is logged and changes nothing.
+     */
+    public synchronized void agentAnswered(String service, Backend backend, String line) {
+        InstalledService installed = services.get(service);
+        if (installed == null || installed.backendId(backend) == null) {
+            return; // removed meanwhile
+        }
+        AgentReply reply;
+        try {
+            reply = AgentReply.parse(line);
+        } catch (IllegalArgumentException e) {
+            if (load.firstFailure(installed.spec(), backend)) {
+                LOG.warn("lb: agent of backend {} of service '{}' answered '{}', not in the agent protocol ({}); weights unchanged",
+                        backend.endpoint(), service, AgentReply.printable(line), e.getMessage());
+            }
+            agentFailed(installed, backend);
+            return;
+        }
+        if (load.answered(installed.spec(), backend, reply, System.nanoTime())) {
+            LOG.info("lb: agent of backend {} of service '{}' answers '{}'", backend.endpoint(), service, reply.text());
+        }
+        rewriteIfChanged(installed);
+    }
+
+    /**
+     * The backend's agent could not be read: its last answer stays in force for the grace period, then the backend
+     * takes its configured weight (not down: that is the health check's call). Logged once per run of failures.
+     */
+    public synchronized void agentFailed(String service, Backend backend, String failure) {
+        InstalledService installed = services.get(service);
+        if (installed == null || installed.backendId(backend) == null) {
+            return;
+        }
+        if (load.firstFailure(installed.spec(), backend)) {
+            LOG.warn("lb: {}; the last answer stays for {} ms, then the configured weight", failure,
+                    installed.spec().feedback().agentGraceMillis());
+        }
+        agentFailed(installed, backend);
+    }
+
+    private void agentFailed(InstalledService installed, Backend backend) {
+        if (load.failed(installed.spec(), backend, System.nanoTime())) {
+            LOG.warn("lb: agent of backend {} of service '{}' silent past its grace period: configured weight {} in force",
+                    backend.endpoint(), installed.spec().name(), backend.weight());
+            rewriteIfChanged(installed);
+        }
+    }
+
+    /** Moves slow-start ramps on: services whose effective weights changed since they were written are rewritten. */
+    public synchronized void refreshWeights(long now) {
+        for (InstalledService installed : services.all()) {
+            if (installed.spec().feedback().active()) {
+                rewriteIfChanged(installed);
+            }
+        }
+    }
+
+    private void rewriteIfChanged(InstalledService installed) {
+        if (writer != null && load.changed(installed.spec(), System.nanoTime())) {
+            writer.write(installed, installed);
+        }
     }
 
     public synchronized boolean healthy(String service, Backend backend) {
@@ -215,7 +294,7 @@ public final class LbEngine implements LoadBalancer {
 
     @Override
     public synchronized List<ServiceStatus> status() {
-        return StatusReport.services(services.all(), maps, health);
+        return StatusReport.services(services.all(), maps, health, load, System.nanoTime());
     }
 
     @Override

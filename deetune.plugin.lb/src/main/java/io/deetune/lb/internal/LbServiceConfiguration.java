@@ -2,6 +2,7 @@ package io.deetune.lb.internal;
 
 import io.deetune.lb.HealthCheck;
 import io.deetune.lb.LoadBalancer;
+import io.deetune.lb.LoadFeedback;
 import io.deetune.lb.VirtualService;
 import java.util.Map;
 import org.osgi.service.component.ComponentConstants;
@@ -40,7 +41,9 @@ public final class LbServiceConfiguration {
         try {
             service = VirtualService.parse(name(properties), config.vip(), config.port(), config.protocol(), config.algorithm(),
                     config.backends(), new HealthCheck(config.healthCheck(), config.healthPath(), config.healthIntervalMillis(),
-                            config.healthTimeoutMillis(), config.healthFall(), config.healthRise()), config.snat());
+                            config.healthTimeoutMillis(), config.healthFall(), config.healthRise()), config.snat())
+                    .withFeedback(new LoadFeedback(config.agentPort(), config.agentIntervalMillis(), config.slowStartMillis()))
+                    .validate();
             loadBalancer.putService(service);
         } catch (RuntimeException e) {
             LOG.error("lb: configuration {} rejected, running configuration unchanged: {}", properties.get("service.pid"), e.getMessage());

@@ -17,11 +17,20 @@ final class Rings {
     private Rings() {}
 
     static int[] ring(Algorithm algorithm, List<Eligible> eligible) {
+        return ring(algorithm, eligible, false);
+    }
+
+    /**
+     * {@code byLoad}: the weights are effective weights ({@link BackendLoad}), which round-robin follows too;
+     * least-connections still scans every eligible backend once (the kernel divides its flows by its weight).
+     */
+    static int[] ring(Algorithm algorithm, List<Eligible> eligible, boolean byLoad) {
         if (eligible.isEmpty()) {
             return new int[0];
         }
         return switch (algorithm) {
-            case ROUND_ROBIN, LEAST_CONNECTIONS -> identity(eligible.size());
+            case ROUND_ROBIN -> byLoad ? smoothWeighted(eligible) : identity(eligible.size());
+            case LEAST_CONNECTIONS -> identity(eligible.size());
             case WEIGHTED_ROUND_ROBIN, SOURCE_HASH -> smoothWeighted(eligible);
             case MAGLEV -> Maglev.table(eligible.stream().map(e -> new Maglev.Member(e.name(), e.weight())).toList(),
                     LbLimits.RING_SIZE);
@@ -51,7 +60,7 @@ final class Rings {
             weights[i] = eligible.get(i).weight() / gcd;
             total += weights[i];
         }
-        // Weights are at most 1000 and backends at most 64, so total can exceed the ring: scale down, keep >= 1.
+        // Weights (effective ones in hundredths up to 256000) can add up past the ring: scale down, keep >= 1.
         if (total > LbLimits.RING_SIZE) {
             int scaled = 0;
             for (int i = 0; i < weights.length; i++) {

@@ -51,4 +51,15 @@ public @interface ServiceConfig {
 
     @AttributeDefinition(name = "Successes before a backend returns")
     int healthRise() default 2;
+
+    @AttributeDefinition(name = "Agent port", min = "0", max = "65535",
+            description = "TCP port of each backend's load agent (HAProxy agent-check answers such as '75%', 'drain', 'ready'); 0: none.")
+    int agentPort() default 0;
+
+    @AttributeDefinition(name = "Agent interval (ms)", min = "100", description = "Time between two reads of one agent.")
+    long agentIntervalMillis() default 2000;
+
+    @AttributeDefinition(name = "Slow start (ms)", min = "0",
+            description = "A backend that comes up ramps from a tenth of its weight to all of it over this time; 0: none.")
+    long slowStartMillis() default 0;
 }

@@ -69,6 +69,12 @@ public final class ServiceConfigurations implements LoadBalancerConfigurations {
                 if (service.snat() == null) {
                     properties.remove("snat");
                 }
+                if (!service.feedback().agent()) {
+                    properties.keySet().removeAll(Set.of("agentPort", "agentIntervalMillis"));
+                }
+                if (!service.feedback().slowStart()) {
+                    properties.remove("slowStartMillis");
+                }
                 existing.get().updateIfDifferent(new Hashtable<>(properties));
             } else {
                 repository.createFactoryConfiguration(FACTORY_PID, service.name(), new LinkedHashMap<>(properties(service)));
@@ -153,6 +159,14 @@ public final class ServiceConfigurations implements LoadBalancerConfigurations {
         properties.put("healthTimeoutMillis", Long.toString(service.healthCheck().timeoutMillis()));
         properties.put("healthFall", Integer.toString(service.healthCheck().fall()));
         properties.put("healthRise", Integer.toString(service.healthCheck().rise()));
+        // Without them a file reads as it did before load feedback existed.
+        if (service.feedback().agent()) {
+            properties.put("agentPort", Integer.toString(service.feedback().agentPort()));
+            properties.put("agentIntervalMillis", Long.toString(service.feedback().agentIntervalMillis()));
+        }
+        if (service.feedback().slowStart()) {
+            properties.put("slowStartMillis", Long.toString(service.feedback().slowStartMillis()));
+        }
         return properties;
     }
 

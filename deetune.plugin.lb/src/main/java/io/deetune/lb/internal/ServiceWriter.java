@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The writes that keep the stage's maps equal to the installed services: backends, rings, VIP entries, the settings
  * the data path reads, and the counters of a fresh backend id. Backends that failed their health check are written
- * down and left out of the rings.
+ * down and left out of the rings; the others take their effective weight ({@link BackendLoad}).
  *
  * <p>Not thread-safe: the engine calls it under its lock, with the maps of the stage as loaded now.
  */
@@ -25,10 +25,12 @@ final class ServiceWriter {
 
     private final LbMaps maps;
     private final BackendHealth health;
+    private final BackendLoad load;
 
-    ServiceWriter(LbMaps maps, BackendHealth health) {
+    ServiceWriter(LbMaps maps, BackendHealth health, BackendLoad load) {
         this.maps = maps;
         this.health = health;
+        this.load = load;
     }
 
     /** lb_settings: how long a SYN nobody completes holds its half-open entry. */
@@ -46,16 +48,19 @@ final class ServiceWriter {
         VirtualService spec = installed.spec();
         List<Integer> eligibleIds = new ArrayList<>();
         List<Rings.Eligible> eligible = new ArrayList<>();
-        for (Backend backend : spec.backends()) {
+        List<Integer> weights = load.kernelWeights(spec, System.nanoTime());
+        for (int i = 0; i < spec.backends().size(); i++) {
+            Backend backend = spec.backends().get(i);
             int id = installed.backendId(backend);
             boolean up = health.healthy(id);
-            maps.backends.put(id, new BackendEntry(backend.address(), backend.port(), up, backend.weight()));
-            if (up && backend.weight() > 0) {
+            int weight = weights.get(i);
+            maps.backends.put(id, new BackendEntry(backend.address(), backend.port(), up, weight));
+            if (up && weight > 0) {
                 eligibleIds.add(id);
-                eligible.add(new Rings.Eligible(backend.endpoint(), backend.weight()));
+                eligible.add(new Rings.Eligible(backend.endpoint(), weight));
             }
         }
-        int[] ring = Rings.ring(spec.algorithm(), eligible);
+        int[] ring = Rings.ring(spec.algorithm(), eligible, spec.feedback().active());
         Map<Integer, Integer> slots = new LinkedHashMap<>();
         for (int slot = 0; slot < ring.length; slot++) {
             slots.put(installed.id() * LbLimits.RING_SIZE + slot, eligibleIds.get(ring[slot]));
@@ -63,6 +68,7 @@ final class ServiceWriter {
         maps.rings.putAll(slots);
         VipKey key = VipKey.of(spec);
         maps.services.put(key, new ServiceEntry(installed.id(), spec.algorithm().ordinal(), ring.length, spec.snat()));
+        load.written(spec, weights);
         if (previous != null) {
             VipKey oldKey = VipKey.of(previous.spec());
             if (!oldKey.equals(key)) {

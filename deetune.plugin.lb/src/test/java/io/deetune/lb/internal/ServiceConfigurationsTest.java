@@ -3,6 +3,7 @@ package io.deetune.lb.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.deetune.lb.HealthCheck;
+import io.deetune.lb.LoadFeedback;
 import io.deetune.lb.VirtualService;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,9 @@ class ServiceConfigurationsTest {
                 p.get("algorithm"), new String[] {p.get("backends")},
                 new HealthCheck(p.get("healthCheck"), p.get("healthPath"), Long.parseLong(p.get("healthIntervalMillis")),
                         Long.parseLong(p.get("healthTimeoutMillis")), Integer.parseInt(p.get("healthFall")),
-                        Integer.parseInt(p.get("healthRise"))), p.get("snat"));
+                        Integer.parseInt(p.get("healthRise"))), p.get("snat"))
+                .withFeedback(new LoadFeedback(Integer.parseInt(p.getOrDefault("agentPort", "0")),
+                        Long.parseLong(p.getOrDefault("agentIntervalMillis", "2000")), Long.parseLong(p.getOrDefault("slowStartMillis", "0"))));
     }
 
     @Test
@@ -28,7 +31,9 @@ class ServiceConfigurationsTest {
                         HealthCheck.http("/health", 750, 300, 3, 1)),
                 VirtualService.parse("dns.v6", "fd00::100", 53, "udp", "maglev", new String[] {"[fd11:1::2]:5353", "[fd11:2::2]:5353 weight=2"},
                         HealthCheck.tcp(1000, 500, 2, 2), "fd00::1"),
-                VirtualService.parse("empty", "10.0.0.101", 443, "tcp", "least-connections", new String[0], HealthCheck.NONE, "10.0.0.1"));
+                VirtualService.parse("empty", "10.0.0.101", 443, "tcp", "least-connections", new String[0], HealthCheck.NONE, "10.0.0.1"),
+                VirtualService.parse("fed", "10.0.0.102", 80, "tcp", "maglev", new String[] {"10.11.1.2:8080 weight=4"}, HealthCheck.NONE)
+                        .withFeedback(new LoadFeedback(9777, 500, 30_000)));
         for (VirtualService service : services) {
             Map<String, String> properties = ServiceConfigurations.properties(service);
             assertEquals(service, readBack(properties), properties.toString());
@@ -43,5 +48,7 @@ class ServiceConfigurationsTest {
         assertEquals("10.11.1.2:8080 weight=1, 10.11.2.2:8080 weight=2", properties.get("backends"));
         assertEquals("round-robin", properties.get("algorithm"));
         assertEquals("tcp", properties.get("protocol"));
+        assertEquals(null, properties.get("agentPort"), "no load feedback, no lines for it: the file reads as before");
+        assertEquals(null, properties.get("slowStartMillis"));
     }
 }

@@ -37,6 +37,10 @@ public final class LoadBalancerMetrics implements MultiCollector {
                 f.gauge("deetune_lb_backend_active_flows", "Flows of a backend in the connection table", b.activeFlows(), "service", service, "backend", backend);
                 f.gauge("deetune_lb_backend_up", "1 while the health check finds the backend healthy", b.healthy() ? 1 : 0, "service", service, "backend", backend);
                 f.gauge("deetune_lb_backend_weight", "The backend's weight (0: drained)", b.backend().weight(), "service", service, "backend", backend);
+                f.gauge("deetune_lb_backend_effective_weight", "The weight new flows are shared by now: configured weight x agent share x slow start",
+                        b.effectiveWeight(), "service", service, "backend", backend);
+                f.gauge("deetune_lb_backend_slow_start_ratio", "How far the backend's slow start has come (1: full weight)",
+                        b.slowStartPercent() / 100.0, "service", service, "backend", backend);
             }
         }
         loadBalancer.counters().forEach((name, value) ->

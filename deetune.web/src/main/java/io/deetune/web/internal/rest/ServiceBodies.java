@@ -5,6 +5,7 @@ import io.deetune.lb.Backend;
 import io.deetune.lb.Endpoint;
 import io.deetune.lb.HealthCheck;
 import io.deetune.lb.LbConfigException;
+import io.deetune.lb.LoadFeedback;
 import io.deetune.lb.Protocol;
 import io.deetune.lb.VirtualService;
 import java.net.InetAddress;
@@ -25,9 +26,13 @@ public final class ServiceBodies {
     /** A health check as the API shows and takes it; absent fields take the defaults of {@link HealthCheck}. */
     public record HealthCheckBody(String type, String path, Long intervalMillis, Long timeoutMillis, Integer fall, Integer rise) {}
 
-    /** A service as the API shows and takes it. */
+    /**
+     * A service as the API shows and takes it; {@code agentPort}, {@code agentIntervalMillis} and
+     * {@code slowStartMillis} are its {@link LoadFeedback}, named as in its cfg file (absent: none, and the defaults).
+     */
     public record ServiceBody(String name, String vip, Integer port, String protocol, String algorithm,
-                              List<BackendBody> backends, HealthCheckBody healthCheck, String snat) {}
+                              List<BackendBody> backends, HealthCheckBody healthCheck, String snat,
+                              Integer agentPort, Long agentIntervalMillis, Long slowStartMillis) {}
 
     /** The body of a weight change. */
     public record WeightBody(Integer weight) {}
@@ -82,7 +87,11 @@ public final class ServiceBodies {
         }
         InetAddress snat = body.snat() == null || body.snat().isBlank() ? null : address("snat", body.snat());
         HealthCheck health = healthCheck(body.healthCheck());
-        VirtualService service = new VirtualService(serviceName, vip, body.port(), protocol, algorithm, backends, health, snat);
+        LoadFeedback none = LoadFeedback.NONE;
+        LoadFeedback feedback = new LoadFeedback(body.agentPort() == null ? none.agentPort() : body.agentPort(),
+                body.agentIntervalMillis() == null ? none.agentIntervalMillis() : body.agentIntervalMillis(),
+                body.slowStartMillis() == null ? none.slowStartMillis() : body.slowStartMillis());
+        VirtualService service = new VirtualService(serviceName, vip, body.port(), protocol, algorithm, backends, health, snat, feedback);
         checked(service::validate);
         return service;
     }
@@ -135,6 +144,8 @@ public final class ServiceBodies {
                 s.algorithm().id(),
                 s.backends().stream().map(b -> new BackendBody(b.address().getHostAddress(), b.port(), b.weight())).toList(),
                 new HealthCheckBody(h.type(), h.path(), h.intervalMillis(), h.timeoutMillis(), h.fall(), h.rise()),
-                s.snat() == null ? null : s.snat().getHostAddress());
+                s.snat() == null ? null : s.snat().getHostAddress(),
+                s.feedback().agent() ? s.feedback().agentPort() : null, s.feedback().agent() ? s.feedback().agentIntervalMillis() : null,
+                s.feedback().slowStart() ? s.feedback().slowStartMillis() : null);
     }
 }
