@@ -18,7 +18,8 @@
 #
 # Environment: API_BENCH_INSTANCE (DeeTune instance number, default 13: HTTP 8194, SSH 8114, /sys/fs/bpf/deetune-13),
 # API_BENCH_RATE (200 req/s), API_BENCH_SECONDS (30), API_BENCH_RULES (1000), API_BENCH_WRITES (50),
-# API_BENCH_SCRAPES (20), API_BENCH_SCRAPE_SERVICES (20); MAVEN_OPTS reaches Maven.
+# API_BENCH_SCRAPES (20), API_BENCH_SCRAPE_SERVICES (20), API_BENCH_SETTLE_MS (1500: how long each write round
+# waits for a deleted backend to come back); MAVEN_OPTS reaches Maven.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -27,6 +28,7 @@ RATE=${API_BENCH_RATE:-200}
 GET_SECONDS=${API_BENCH_SECONDS:-30}
 RULES=${API_BENCH_RULES:-1000}
 WRITES=${API_BENCH_WRITES:-50}
+SETTLE_MS=${API_BENCH_SETTLE_MS:-1500}
 SCRAPES=${API_BENCH_SCRAPES:-20}
 SCRAPE_SERVICES=${API_BENCH_SCRAPE_SERVICES:-20}
 HTTP_PORT=$((8181 + INSTANCE)) SSH_PORT=$((8101 + INSTANCE))
@@ -58,7 +60,7 @@ WORK=$(mktemp -d /tmp/deetune-api-bench.XXXXXX)
 KARAF=$WORK/karaf
 CLASSPATH_BENCH=$(bench_classpath deetune.web "$WORK")
 api() { # command args...: one step of ApiBench against this instance
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_BENCH" io.deetune.web.bench.ApiBench \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Ddeetune.bench.settleMillis="$SETTLE_MS" -cp "$CLASSPATH_BENCH" io.deetune.web.bench.ApiBench \
     "$CONTEXT" "$KARAF/etc/admin.password" "$@" 2> >(grep -v SLF4J >&2)
 }
 

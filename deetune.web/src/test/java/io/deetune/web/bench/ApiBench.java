@@ -41,6 +41,8 @@ public final class ApiBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Duration SLOW_WRITE = Duration.ofMillis(50);
+    /** How long a round leaves a deleted backend to come back (past File Install's 1 s poll by default). */
+    private static final Duration SETTLE = Duration.ofMillis(Long.getLong("deetune.bench.settleMillis", 1500));
     private static final int WARM_UP_WRITES = 3;
 
     private final ApiClient client;
@@ -182,7 +184,7 @@ public final class ApiBench {
                 throw new IllegalStateException("DELETE backend: " + deleted.statusCode() + " " + deleted.body());
             }
             if (within(() -> !probe.serves(backend, 8080), Duration.ofSeconds(2))) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1500));
+                LockSupport.parkNanos(SETTLE.toNanos());
                 if (!probe.serves(backend, 8080)) {
                     return reverted;
                 }
