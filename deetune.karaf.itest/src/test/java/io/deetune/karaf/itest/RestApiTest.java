@@ -213,6 +213,20 @@ public class RestApiTest extends PipelineLabTestBase {
         HttpResponse<String> changed = asAdmin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81", ""), "If-Match", etag(current));
         assertEquals(changed.body(), 200, changed.statusCode());
 
+        // Load feedback: an agent port and a slow start land in the cfg file and read back; the agent's answer shows.
+        HttpResponse<String> fed = asAdmin("GET", API + "/lb/services/rest-web", null);
+        HttpResponse<String> withFeedback = asAdmin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81",
+                ",\"agentPort\":9777,\"agentIntervalMillis\":500,\"slowStartMillis\":30000"), "If-Match", etag(fed));
+        assertEquals(withFeedback.body(), 200, withFeedback.statusCode());
+        Await.until("the load feedback in the cfg file", PATIENCE, () -> read(cfg).contains("agentPort") && read(cfg).contains("slowStartMillis"));
+        String feedback = asAdmin("GET", API + "/lb/services/rest-web", null).body().replaceAll("\\s", "");
+        assertTrue(feedback, feedback.contains("\"agentPort\":9777") && feedback.contains("\"slowStartMillis\":30000"));
+        HttpResponse<String> badAgent = asAdmin("PUT", API + "/lb/services/rest-web", service("rest-web", "10.78.0.100", "81",
+                ",\"agentPort\":70000"));
+        assertEquals(badAgent.body(), 422, badAgent.statusCode());
+        assertTrue(badAgent.body(), badAgent.body().contains("agentPort"));
+        assertTrue(read(cfg), read(cfg).contains("agentPort = 9777"));
+
         HttpResponse<String> flows = asAdmin("GET", API + "/lb/services/rest-web/flows?limit=10", null);
         assertEquals(flows.body(), 200, flows.statusCode());
         assertTrue(flows.body(), flows.body().contains("\"total\""));
