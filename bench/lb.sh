@@ -21,6 +21,9 @@ CONNECTIONS=${LB_BENCH_CONNECTIONS:-32}
 FIXED_RATE=${LB_BENCH_FIXED_RATE:-20000}
 # Which targets to run (all by default), e.g. LB_BENCH_TARGETS="deetune-redirect haproxy" for a quick look.
 TARGETS=${LB_BENCH_TARGETS:-direct deetune-redirect deetune-pass deetune-tc haproxy nftables}
+[ "$TARGETS" != none ] || TARGETS=""
+# The load feedback section (below) runs unless LB_BENCH_FEEDBACK=0.
+FEEDBACK=${LB_BENCH_FEEDBACK:-1}
 # How the LB namespace's interfaces run NAPI: in softirq (the kernel's default; on veth that is the sender's CPU,
 # so all of the LB's packet work is done inside the client's and the backends' send calls) and threaded (each
 # interface polls in a kernel thread of its own that the scheduler places, as a NIC's queue has its own interrupt
@@ -37,7 +40,8 @@ VIP_DEETUNE=10.0.0.100 VIP_HAPROXY=10.0.0.101 VIP_NFT=10.0.0.102
 # TIME_WAIT for a minute; a new SYN on such a tuple is only accepted with newer TCP timestamps, and the client's
 # timestamp offset differs per destination address (VIP, backend, ...). Shared ports made one target's TIME_WAIT
 # stall the next target's new connections by a SYN retransmission (seen: 90 connections/s).
-declare -A PORT=([direct]=8080 [deetune-redirect]=8081 [deetune-pass]=8082 [haproxy]=8083 [nftables]=8084 [deetune-tc]=8085)
+declare -A PORT=([direct]=8080 [deetune-redirect]=8081 [deetune-pass]=8082 [haproxy]=8083 [nftables]=8084 [deetune-tc]=8085
+  [deetune-leastconn]=8086 [deetune-agent]=8087 [haproxy-agent]=8088)
 
 log() { printf '[bench lb] %s\n' "$*" >&2; }
 [ "$(id -u)" -eq 0 ] || { log "run as root (namespaces, XDP)"; exit 1; }
@@ -61,7 +65,11 @@ log "building $MODULE"
 bench_build "$MODULE"
 # The suite starts a JVM per DeeTune run: resolve the classpath once.
 CLASSPATH_BENCH=$(bench_classpath "$MODULE" "$WORK")
-lb_java() { "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_BENCH" "$@"; }
+lb_java() { # [java options...] class args...
+  local options=()
+  while [ "${1:-}" != "${1#-}" ]; do options+=("$1"); shift; done
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${options[@]}" -cp "$CLASSPATH_BENCH" "$@"
+}
 
 log "in-kernel ns/packet (BPF_PROG_TEST_RUN)"
 KERNEL=$(lb_java io.deetune.lb.internal.LbKernelBenchmark 2> >(grep -v -e INFO -e SLF4J >&2))
@@ -109,6 +117,9 @@ http {
     listen ${BACKENDS[$((i-1))]}:${PORT[haproxy]} backlog=8192;
     listen ${BACKENDS[$((i-1))]}:${PORT[nftables]} backlog=8192;
     listen ${BACKENDS[$((i-1))]}:${PORT[deetune-tc]} backlog=8192;
+    listen ${BACKENDS[$((i-1))]}:${PORT[deetune-leastconn]} backlog=8192;
+    listen ${BACKENDS[$((i-1))]}:${PORT[deetune-agent]} backlog=8192;
+    listen ${BACKENDS[$((i-1))]}:${PORT[haproxy-agent]} backlog=8192;
     location / { return 200 "b$i\n"; }
   }
 }
@@ -152,9 +163,9 @@ NFT
 }
 nft_down() { ip netns exec "$NS_LB" nft delete table ip deetune_bench; }
 
-start_deetune() { # hook, forwarding mode, backend port
+start_deetune() { # hook, forwarding mode, backend port[, algorithm[, java options...]]
   mkfifo "$WORK/lb.in"
-  lb_java io.deetune.lb.internal.LbBenchMain "$NS_LB" "$1" "$2" round-robin \
+  lb_java "${@:5}" io.deetune.lb.internal.LbBenchMain "$NS_LB" "$1" "$2" "${4:-round-robin}" \
     "$VIP_DEETUNE:80" lb-c,lb-b1,lb-b2,lb-b3 "${BACKENDS[0]}:$3" "${BACKENDS[1]}:$3" "${BACKENDS[2]}:$3" \
     < "$WORK/lb.in" > "$WORK/lb.out" 2> "$WORK/lb.err" &
   LB_PID=$!
@@ -296,3 +307,81 @@ D=$(best deetune-redirect deetune-tc) H=$(best haproxy) N=$(best nftables)
 echo "Set-up of each target in the RESULT line: DeeTune ${D%@*} with NAPI ${D#*@}, HAProxy NAPI ${H#*@}, nftables NAPI ${N#*@}."
 echo
 echo "RESULT lb rps_vs_haproxy=$(ratio "${RPS[$D]:-0}" "${RPS[$H]:-0}") rps_vs_nft=$(ratio "${RPS[$D]:-0}" "${RPS[$N]:-0}") p99_vs_haproxy=$(ratio "${P99[$D]:-0}" "${P99[$H]:-0}") p99_vs_nft=$(ratio "${P99[$D]:-0}" "${P99[$N]:-0}") cps_vs_nft=$(ratio "${CPS[$D]:-0}" "${CPS[$N]:-0}")"
+
+# --- load feedback (issue 20) ---------------------------------------------------------------------------------------
+# One backend made slow on purpose: b1's nginx shares CPU 1 with a busy loop at a higher priority, b2's and b3's run
+# on CPU 0. Each backend runs DeeTune's load agent (deetune.loadagent) on port 9777, measuring the CPU its nginx runs
+# on (--cpus: on this one machine the "hosts" share CPUs, a real backend would measure all of its own). New
+# connections (wrk, Connection: close) through: DeeTune least-connections alone, DeeTune least-connections with agent
+# feedback, and HAProxy leastconn with agent-check reading the same agents. p99 latency and connections/s, median of
+# the rounds.
+[ "$FEEDBACK" != 0 ] || exit 0
+log "load feedback: building deetune.loadagent"
+mvn -B -ntp -q install -DskipTests -pl deetune.loadagent >&2
+AGENT_JAR=$(ls deetune.loadagent/target/deetune.loadagent-*.jar | grep -v sources | head -1)
+VIP_HAPROXY_AGENT=10.0.0.103
+ip -n "$NS_LB" addr add "$VIP_HAPROXY_AGENT/32" dev lo
+AGENT_PIDS=()
+for i in 1 2 3; do
+  cpu=$([ "$i" = 1 ] && echo 1 || echo 0)
+  for pid in $(cat "$WORK/nginx-b$i.pid") $(pgrep -P "$(cat "$WORK/nginx-b$i.pid")"); do taskset -acp "$cpu" "$pid" >/dev/null; done
+  ip netns exec "${NS_B[$((i-1))]}" "$JAVA_HOME/bin/java" -jar "$AGENT_JAR" --port 9777 --interval 500 --cpus "$cpu" \
+    > "$WORK/agent-b$i.log" 2>&1 &
+  AGENT_PIDS+=($!)
+done
+ip netns exec "${NS_B[0]}" taskset -c 1 nice -n -10 sh -c 'while :; do :; done' &
+BURNER=$!
+feedback_cleanup() { kill "$BURNER" "${AGENT_PIDS[@]}" 2>/dev/null; wait 2>/dev/null; cleanup; }
+trap feedback_cleanup EXIT
+cat > "$WORK/haproxy-agent.cfg" <<HAPROXY
+global
+  maxconn 4000
+  nbthread 1
+  pidfile $WORK/haproxy-agent.pid
+defaults
+  mode tcp
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+frontend vip
+  bind $VIP_HAPROXY_AGENT:80
+  default_backend nginx
+backend nginx
+  balance leastconn
+  server b1 ${BACKENDS[0]}:${PORT[haproxy-agent]} agent-check agent-port 9777 agent-inter 500ms
+  server b2 ${BACKENDS[1]}:${PORT[haproxy-agent]} agent-check agent-port 9777 agent-inter 500ms
+  server b3 ${BACKENDS[2]}:${PORT[haproxy-agent]} agent-check agent-port 9777 agent-inter 500ms
+HAPROXY
+ip netns exec "$NS_LB" haproxy -f "$WORK/haproxy-agent.cfg" -D
+sleep 2 # the agents' first samples
+log "agents answer: $(for b in "${BACKENDS[@]}"; do ip netns exec "$NS_LB" timeout 2 bash -c "exec 3<>/dev/tcp/$b/9777; head -1 <&3" 2>/dev/null | tr '\n' ' '; done)"
+declare -A FB_P99 FB_CPS
+run_close() { # name url: new connections only
+  local out
+  ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d2s -H 'Connection: close' "$2" >/dev/null 2>&1 || true # warm-up
+  out=$(ip netns exec "$NS_CLIENT" wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H 'Connection: close' --latency "$2" 2>&1 || true)
+  FB_CPS[$1]+=" $(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  FB_P99[$1]+=" $(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  log "$(printf 'feedback round %s %-18s %10s conn/s  p99 %8s ms' "$round" "$1" "${FB_CPS[$1]##* }" "${FB_P99[$1]##* }")"
+}
+set_napi threaded
+for round in $(seq "$ROUNDS"); do
+  start_deetune xdp redirect "${PORT[deetune-leastconn]}" least-connections
+  run_close deetune-leastconn "http://$VIP_DEETUNE/"
+  stop_deetune
+  start_deetune xdp redirect "${PORT[deetune-agent]}" least-connections -Ddeetune.bench.agentPort=9777
+  sleep 1.5 # the first reads of the agents
+  run_close deetune-agent "http://$VIP_DEETUNE/"
+  stop_deetune
+  log "new flows per backend: $(grep -o 'address=[^,]*\|newFlows=[0-9]*\|agent=[^,]*' "$WORK/lb.out" | tr '\n' ' ' | cut -c1-400)"
+  run_close haproxy-agent "http://$VIP_HAPROXY_AGENT/"
+done
+echo
+echo "## Load feedback (b1 slowed by a busy loop on its CPU; new connections, $CONNECTIONS at once, median of $ROUNDS rounds)"
+echo "| target | connections/s | p99 ms |"
+echo "|---|---|---|"
+for name in deetune-leastconn deetune-agent haproxy-agent; do
+  FB_CPS[$name]=$(median "${FB_CPS[$name]}") FB_P99[$name]=$(median "${FB_P99[$name]}")
+  echo "| $name | ${FB_CPS[$name]} | ${FB_P99[$name]} |"
+done
+echo "RESULT lb_feedback p99_vs_leastconn=$(ratio "${FB_P99[deetune-agent]}" "${FB_P99[deetune-leastconn]}") p99_vs_haproxy_agent=$(ratio "${FB_P99[deetune-agent]}" "${FB_P99[haproxy-agent]}")"

@@ -13,6 +13,8 @@ import java.util.List;
  * For bench/lb.sh: loads the stage, attaches it to the given interfaces of the LB namespace, configures one TCP
  * service and keeps it running until standard input closes. Usage:
  * {@code LbBenchMain <namespace> <xdp|tc-ingress> <redirect|pass> <algorithm> <vip:port> <if1,if2,...> <backend:port>...}
+ * With {@code -Ddeetune.bench.agentPort=N} the service reads the backends' load agents on port N (every
+ * {@code deetune.bench.agentIntervalMillis}, 500 ms), from the health thread in the LB's namespace as the stage does.
  */
 public final class LbBenchMain {
 
@@ -32,8 +34,12 @@ public final class LbBenchMain {
         try (BpfObject object = LbObjects.load(hook, redirect)) {
             LbEngine engine = new LbEngine((s, b, h, r) -> {});
             engine.attach(object::map);
+            int agentPort = Integer.getInteger("deetune.bench.agentPort", 0);
             engine.putService(new io.deetune.lb.VirtualService("bench", vip.address(), vip.port(), io.deetune.lb.Protocol.TCP,
-                    io.deetune.lb.Algorithm.parse(args[3]), backends, HealthCheck.NONE).validate());
+                    io.deetune.lb.Algorithm.parse(args[3]), backends, HealthCheck.NONE)
+                    .withFeedback(new io.deetune.lb.LoadFeedback(agentPort, Long.getLong("deetune.bench.agentIntervalMillis", 500), 0))
+                    .validate());
+            HealthMonitor agents = agentPort == 0 ? null : new HealthMonitor(engine, namespace);
             // As the stage does: the interfaces XDP may redirect to, kept from the kernel's netdev family.
             EgressPorts egressPorts = new EgressPorts();
             egressPorts.attach(object::map);
@@ -50,6 +56,9 @@ public final class LbBenchMain {
             }
             links.forEach(BpfLink::close);
             egress.close();
+            if (agents != null) {
+                agents.close();
+            }
             // Where packets left the stage (chain.h's counters, slot 0 in a standalone load): a drop shows here.
             long[] verdicts = new long[6];
             for (byte[] perCpu : object.map("deetune_stats").lookupPerCpu(io.deetune.bpf.Codec.U32.toBytes(0)).orElseThrow()) {
