@@ -101,9 +101,14 @@ public final class LoadAgent implements AutoCloseable {
         return server.port();
     }
 
-    private static String describe(InetSocketAddress address) {
+    /** {@code 10.0.1.2:9777}, {@code [::]:9777}: the address as an operator would write it. */
+    static String describe(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+        if (!(address.getAddress() instanceof Inet6Address)) {
+            return host + ":" + address.getPort();
+        }
+        // getHostAddress writes every group (0:0:0:0:0:0:0:0); the first run of zero groups becomes "::".
+        return "[" + host.replaceFirst("(^|:)0(:0)+(:|$)", "::") + "]:" + address.getPort();
     }
 
     /** Stops answering and measuring. */

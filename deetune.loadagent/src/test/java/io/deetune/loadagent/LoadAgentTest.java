@@ -111,6 +111,17 @@ class LoadAgentTest {
     }
 
     @Test
+    void addressesAreWrittenShort() throws IOException {
+        assertEquals("[::]:9777", LoadAgent.describe(new InetSocketAddress(InetAddress.getByName("::"), 9777)));
+        assertEquals("[::1]:1", LoadAgent.describe(new InetSocketAddress(InetAddress.getByName("::1"), 1)));
+        assertEquals("[fe80::1:2]:80",
+                LoadAgent.describe(new InetSocketAddress(InetAddress.getByName("fe80::1:2"), 80)));
+        assertEquals("[2001:db8::1:0:0:1]:80",
+                LoadAgent.describe(new InetSocketAddress(InetAddress.getByName("2001:db8:0:0:1:0:0:1"), 80)));
+        assertEquals("0.0.0.0:9777", LoadAgent.describe(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 9777)));
+    }
+
+    @Test
     void aTakenPortExitsWith1AndSaysWhy() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
