@@ -99,6 +99,11 @@ final class AgentServer implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(socket);
             return false;
+        } catch (RuntimeException e) {
+            // Whatever went wrong with this answer, the accept loop has to go on answering the next.
+            log.println("deetune-load-agent: no answer: " + e);
+            closeQuietly(socket);
+            return false;
         }
     }
 
