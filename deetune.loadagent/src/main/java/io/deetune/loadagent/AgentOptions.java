@@ -7,10 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
- * The agent's command line: {@code --port N --bind ADDRESS --interval MS --measure cpu|loadavg --min-percent N
- * --drain-file PATH --help}, each value also as {@code --option=value}.
+ * The agent's command line: {@code --port N --bind ADDRESS --interval MS --measure cpu|loadavg --cpus LIST
+ * --min-percent N --drain-file PATH --help}, each value also as {@code --option=value}.
  *
  * @param port       the TCP port to answer on
  * @param bind       the local address to listen on ({@code 0.0.0.0}: every IPv4 address; {@code ::} every address)
@@ -19,9 +20,14 @@ import java.util.Locale;
  * @param minPercent the least percentage answered
  * @param drainFile  the file whose existence means drain, or null
  * @param help       whether only the usage was asked for
+ * @param cpus       the CPUs {@code cpu} measures; empty: all
  */
 record AgentOptions(int port, InetAddress bind, Duration interval, Measure measure, int minPercent, Path drainFile,
-        boolean help) {
+        boolean help, Set<Integer> cpus) {
+
+    AgentOptions(int port, InetAddress bind, Duration interval, Measure measure, int minPercent, Path drainFile, boolean help) {
+        this(port, bind, interval, measure, minPercent, drainFile, help, Set.of());
+    }
 
     static final int DEFAULT_PORT = 9777;
     static final long MIN_INTERVAL_MS = 100;
@@ -37,6 +43,7 @@ record AgentOptions(int port, InetAddress bind, Duration interval, Measure measu
                     + " ms (default 1000)",
             "  --measure KIND     cpu: busy share of the CPUs over the last interval (/proc/stat, default);",
             "                     loadavg: 1-minute load average per CPU, at most 1 (/proc/loadavg)",
+            "  --cpus LIST        with cpu: only these CPUs, e.g. 2,3 or 0-3 (a server pinned to a cpuset; default all)",
             "  --min-percent N    least percentage answered, 0..100 (default 10), so a loaded server keeps a share",
             "  --drain-file PATH  answer 'drain' instead of 'ready' while this file exists",
             "  --help             print this and exit",
@@ -56,6 +63,7 @@ record AgentOptions(int port, InetAddress bind, Duration interval, Measure measu
         int minPercent = 10;
         Path drainFile = null;
         boolean help = false;
+        Set<Integer> cpus = Set.of();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg;
@@ -101,15 +109,18 @@ record AgentOptions(int port, InetAddress bind, Duration interval, Measure measu
                 case "--drain-file":
                     drainFile = path(name, value);
                     break;
+                case "--cpus":
+                    cpus = cpus(name, value);
+                    break;
                 default:
                     throw new AssertionError(name);
             }
         }
-        return new AgentOptions(port, bind, interval, measure, minPercent, drainFile, help);
+        return new AgentOptions(port, bind, interval, measure, minPercent, drainFile, help, cpus);
     }
 
     private static final List<String> OPTIONS_WITH_VALUE =
-            List.of("--port", "--bind", "--interval", "--measure", "--min-percent", "--drain-file");
+            List.of("--port", "--bind", "--interval", "--measure", "--min-percent", "--drain-file", "--cpus");
 
     private static long number(String option, String value, long min, long max) throws UsageException {
         long number;
@@ -138,6 +149,23 @@ record AgentOptions(int port, InetAddress bind, Duration interval, Measure measu
         } catch (UnknownHostException e) {
             throw new UsageException(option + " '" + value + "' is not an address or a known host name");
         }
+    }
+
+    /** {@code 2,3} or {@code 0-3,6}: CPU numbers 0..4095. */
+    private static Set<Integer> cpus(String option, String value) throws UsageException {
+        Set<Integer> cpus = new java.util.TreeSet<>();
+        for (String part : value.trim().split(",")) {
+            String[] range = part.trim().split("-", -1);
+            if (range.length > 2) {
+                throw new UsageException(option + " '" + value + "' is not a CPU list (e.g. 2,3 or 0-3)");
+            }
+            long from = number(option, range[0], 0, 4095);
+            long to = range.length == 2 ? number(option, range[1], from, 4095) : from;
+            for (long cpu = from; cpu <= to; cpu++) {
+                cpus.add((int) cpu);
+            }
+        }
+        return Set.copyOf(cpus);
     }
 
     private static Measure measure(String option, String value) throws UsageException {

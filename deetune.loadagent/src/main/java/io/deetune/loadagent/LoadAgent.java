@@ -71,7 +71,7 @@ public final class LoadAgent implements AutoCloseable {
     static LoadAgent start(AgentOptions options, PrintStream out, PrintStream err) throws IOException {
         LoadMeasure measure = options.measure() == AgentOptions.Measure.LOADAVG
                 ? new LoadAverage(LoadAverage.PROC_LOADAVG, Runtime.getRuntime()::availableProcessors)
-                : new CpuSampler(CpuSampler.PROC_STAT);
+                : new CpuSampler(CpuSampler.PROC_STAT, options.cpus());
         PeriodicSampler sampler = new PeriodicSampler(measure, options.interval(), err);
         try {
             sampler.start();

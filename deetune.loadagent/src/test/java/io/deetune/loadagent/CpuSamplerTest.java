@@ -79,4 +79,21 @@ class CpuSamplerTest {
         double share = new CpuSampler(CpuSampler.PROC_STAT).busyShare();
         assertTrue(share >= 0 && share <= 1, String.valueOf(share));
     }
+
+    @Test
+    void chosenCpusSumTheirOwnLines() throws IOException {
+        String stat = "cpu  300 0 0 700 0 0 0 0 0 0\ncpu0 100 0 0 400 0 0 0 0 0 0\ncpu1 200 0 0 300 0 0 0 0 0 0\nintr 5\n";
+        assertEquals(new CpuTimes(500, 300), CpuSampler.parse(stat, java.util.Set.of(1)));
+        assertEquals(new CpuTimes(1000, 700), CpuSampler.parse(stat, java.util.Set.of(0, 1)));
+        IOException e = assertThrows(IOException.class, () -> CpuSampler.parse(stat, java.util.Set.of(1, 7)));
+        assertTrue(e.getMessage().contains("[7]"), e.getMessage());
+    }
+
+    @Test
+    void aCpuListIsParsedAndABadOneRefused() throws Exception {
+        assertEquals(java.util.Set.of(0, 1, 2, 3, 6), AgentOptions.parse("--cpus", "0-3,6").cpus());
+        assertEquals(java.util.Set.of(), AgentOptions.parse().cpus());
+        assertThrows(UsageException.class, () -> AgentOptions.parse("--cpus", "3-1"));
+        assertThrows(UsageException.class, () -> AgentOptions.parse("--cpus", "x"));
+    }
 }
