@@ -333,6 +333,8 @@ ip netns exec "${NS_B[0]}" taskset -c 1 nice -n -10 sh -c 'while :; do :; done' 
 BURNER=$!
 feedback_cleanup() { kill "$BURNER" "${AGENT_PIDS[@]}" 2>/dev/null; wait 2>/dev/null; cleanup; }
 trap feedback_cleanup EXIT
+# weight 100: HAProxy scales the configured weight by the agent's share and rounds down, so weight 1 at 10 % is 0
+# (no traffic at all); DeeTune keeps hundredths for the same reason.
 cat > "$WORK/haproxy-agent.cfg" <<HAPROXY
 global
   maxconn 4000
@@ -348,9 +350,9 @@ frontend vip
   default_backend nginx
 backend nginx
   balance leastconn
-  server b1 ${BACKENDS[0]}:${PORT[haproxy-agent]} agent-check agent-port 9777 agent-inter 500ms
-  server b2 ${BACKENDS[1]}:${PORT[haproxy-agent]} agent-check agent-port 9777 agent-inter 500ms
-  server b3 ${BACKENDS[2]}:${PORT[haproxy-agent]} agent-check agent-port 9777 agent-inter 500ms
+  server b1 ${BACKENDS[0]}:${PORT[haproxy-agent]} weight 100 agent-check agent-port 9777 agent-inter 500ms
+  server b2 ${BACKENDS[1]}:${PORT[haproxy-agent]} weight 100 agent-check agent-port 9777 agent-inter 500ms
+  server b3 ${BACKENDS[2]}:${PORT[haproxy-agent]} weight 100 agent-check agent-port 9777 agent-inter 500ms
 HAPROXY
 ip netns exec "$NS_LB" haproxy -f "$WORK/haproxy-agent.cfg" -D
 sleep 2 # the agents' first samples
