@@ -127,26 +127,30 @@ NGINX
   ip netns exec "${NS_B[$((i-1))]}" nginx -c "$WORK/nginx-b$i.conf"
 done
 
-cat > "$WORK/haproxy.cfg" <<HAPROXY
+haproxy_up() { # name vip balance backend-port [server options]: one HAProxy in TCP mode in the LB namespace
+  local name=$1 vip=$2 balance=$3 port=$4 options=${5:-}
+  cat > "$WORK/$name.cfg" <<HAPROXY
 global
   maxconn 4000
   nbthread 1
-  pidfile $WORK/haproxy.pid
+  pidfile $WORK/$name.pid
 defaults
   mode tcp
   timeout connect 2s
   timeout client 30s
   timeout server 30s
 frontend vip
-  bind $VIP_HAPROXY:80
+  bind $vip:80
   default_backend nginx
 backend nginx
-  balance roundrobin
-  server b1 ${BACKENDS[0]}:${PORT[haproxy]}
-  server b2 ${BACKENDS[1]}:${PORT[haproxy]}
-  server b3 ${BACKENDS[2]}:${PORT[haproxy]}
+  balance $balance
+  server b1 ${BACKENDS[0]}:$port $options
+  server b2 ${BACKENDS[1]}:$port $options
+  server b3 ${BACKENDS[2]}:$port $options
 HAPROXY
-ip netns exec "$NS_LB" haproxy -f "$WORK/haproxy.cfg" -D
+  ip netns exec "$NS_LB" haproxy -f "$WORK/$name.cfg" -D
+}
+haproxy_up haproxy "$VIP_HAPROXY" roundrobin "${PORT[haproxy]}"
 
 # nftables: round-robin DNAT of the VIP to the three backends (numgen), conntrack does the return path. Loaded
 # only for its own runs: the NAT table turns conntrack on for everything the LB namespace forwards.
@@ -335,26 +339,7 @@ feedback_cleanup() { kill "$BURNER" "${AGENT_PIDS[@]}" 2>/dev/null; wait 2>/dev/
 trap feedback_cleanup EXIT
 # weight 100: HAProxy scales the configured weight by the agent's share and rounds down, so weight 1 at 10 % is 0
 # (no traffic at all); DeeTune keeps hundredths for the same reason.
-cat > "$WORK/haproxy-agent.cfg" <<HAPROXY
-global
-  maxconn 4000
-  nbthread 1
-  pidfile $WORK/haproxy-agent.pid
-defaults
-  mode tcp
-  timeout connect 2s
-  timeout client 30s
-  timeout server 30s
-frontend vip
-  bind $VIP_HAPROXY_AGENT:80
-  default_backend nginx
-backend nginx
-  balance leastconn
-  server b1 ${BACKENDS[0]}:${PORT[haproxy-agent]} weight 100 agent-check agent-port 9777 agent-inter 500ms
-  server b2 ${BACKENDS[1]}:${PORT[haproxy-agent]} weight 100 agent-check agent-port 9777 agent-inter 500ms
-  server b3 ${BACKENDS[2]}:${PORT[haproxy-agent]} weight 100 agent-check agent-port 9777 agent-inter 500ms
-HAPROXY
-ip netns exec "$NS_LB" haproxy -f "$WORK/haproxy-agent.cfg" -D
+haproxy_up haproxy-agent "$VIP_HAPROXY_AGENT" leastconn "${PORT[haproxy-agent]}" "weight 100 agent-check agent-port 9777 agent-inter 500ms"
 sleep 2 # the agents' first samples
 log "agents answer: $(for b in "${BACKENDS[@]}"; do ip netns exec "$NS_LB" timeout 2 bash -c "exec 3<>/dev/tcp/$b/9777; head -1 <&3" 2>/dev/null | tr '\n' ' '; done)"
 declare -A FB_P99 FB_CPS

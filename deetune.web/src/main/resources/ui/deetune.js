@@ -26,7 +26,13 @@ function el(tag, attrs, ...children) {
 async function api(path, options) {
   const response = await fetch(API + path, Object.assign({ credentials: 'same-origin' }, options || {}));
   const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch (e) {
+    // Not DeeTune's answer: e.g. the web server's own error page while the API is still starting.
+    if (response.ok) throw new Error('the answer of ' + path + ' is not JSON');
+  }
   if (!response.ok) {
     const e = body || {};
     throw new Error((e.error || response.status) + (e.field ? ' (' + e.field + ')' : '') + (e.detail ? ': ' + e.detail : ''));
@@ -271,4 +277,20 @@ async function start() {
   setInterval(refreshPlugins, 2000);
 }
 
-start().catch(e => document.body.append(el('p', { class: 'error' }, 'DeeTune: ' + e.message)));
+/** Starts the page; while DeeTune cannot answer yet (Karaf starting, the API not registered), tries again. */
+function startWhenReady() {
+  start().then(() => {
+    const error = document.getElementById('start-error');
+    if (error) error.remove();
+  }).catch(e => {
+    let error = document.getElementById('start-error');
+    if (!error) {
+      error = el('p', { class: 'error', id: 'start-error' });
+      document.body.append(error);
+    }
+    error.textContent = 'DeeTune: ' + e.message + ' (trying again)';
+    setTimeout(startWhenReady, 2000);
+  });
+}
+
+startWhenReady();

@@ -15,11 +15,10 @@ import io.deetune.lb.LoadFeedback;
 import io.deetune.lb.Protocol;
 import io.deetune.lb.VirtualService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -165,35 +164,18 @@ class LbFeedbackNamespaceTest {
                 throw new AssertionError(e);
             }
         })) {
-            String first = keepAliveRequest(kept);
+            String first = LbLab.keepAliveRequest(kept);
             int served = Integer.parseInt(first.substring(1)) - 1;
             agents.answer(served, "drain");
             await("the drain in force", b -> b.get(served).effectiveWeight() == 0);
             Map<String, Integer> answers = requests(90);
             assertEquals(0, answers.get(first), "no new flow to the drained " + first + ": " + answers);
             assertEquals(90, answers.values().stream().mapToInt(Integer::intValue).sum());
-            assertEquals(first, keepAliveRequest(kept), "the open connection still reaches its backend");
+            assertEquals(first, LbLab.keepAliveRequest(kept), "the open connection still reaches its backend");
             agents.answer(served, "ready");
             await("the backend back", b -> b.get(served).effectiveWeight() == 1);
             assertEquals(30, requests(90).get(first));
         }
-    }
-
-    /** One HTTP/1.1 request on an open connection, kept open; returns the body (the backend's name). */
-    private static String keepAliveRequest(Socket socket) throws IOException {
-        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("connection closed after: " + head);
-            }
-            head.append((char) c);
-        }
-        String length = head.toString().lines().filter(l -> l.toLowerCase().startsWith("content-length:")).findFirst()
-                .orElseThrow(() -> new IOException("no length in " + head)).substring(15).trim();
-        return new String(in.readNBytes(Integer.parseInt(length)), StandardCharsets.US_ASCII);
     }
 
     @Test
@@ -219,5 +201,37 @@ class LbFeedbackNamespaceTest {
         await("the ramp done", b -> b.get(0).slowStartPercent() == 100);
         assertEquals(20, requests(60).get("b1"), "a full third once ramped");
         assertFalse(healthEvents.isEmpty());
+    }
+
+    /**
+     * DeeTune's own agent (deetune.loadagent) in each backend namespace, measuring the CPU its "host" has: b1's CPU 1
+     * is taken by a busy loop, b2 and b3 measure CPU 0. b1's share of new flows falls well below a third.
+     */
+    @Test
+    void theShippedAgentLowersTheShareOfABackendWhoseCpuIsBusy() throws Exception {
+        List<Process> processes = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                processes.add(new ProcessBuilder("ip", "netns", "exec", lab.backends.get(i),
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                        "io.deetune.loadagent.LoadAgent", "--port", "9778", "--interval", "300", "--cpus", i == 0 ? "1" : "0")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            processes.add(new ProcessBuilder("taskset", "-c", "1", "nice", "-n", "-10", "sh", "-c", "while :; do :; done")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            start(web(Algorithm.WEIGHTED_ROUND_ROBIN, HealthCheck.NONE, new LoadFeedback(9778, 300, 0)));
+            await("b1's agent reporting its busy CPU below the others", b -> b.stream().allMatch(s -> s.agent() != null)
+                    && b.get(0).effectiveWeight() < 0.5 && b.get(1).effectiveWeight() > b.get(0).effectiveWeight()
+                    && b.get(2).effectiveWeight() > b.get(0).effectiveWeight());
+            Map<String, Integer> answers = requests(300);
+            assertTrue(answers.get("b1") < 60, "b1 (busy CPU) took under a fifth of 300 new flows: " + answers + ", agents "
+                    + engine.status().getFirst().backends().stream().map(BackendStatus::agent).toList());
+            assertTrue(answers.get("b2") > answers.get("b1") && answers.get("b3") > answers.get("b1"), answers.toString());
+        } finally {
+            processes.forEach(Process::destroy);
+            for (Process p : processes) {
+                p.waitFor();
+            }
+        }
     }
 }

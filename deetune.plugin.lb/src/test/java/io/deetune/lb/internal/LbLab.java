@@ -8,6 +8,7 @@ import io.deetune.bpf.testing.NetLab;
 import io.deetune.bpf.testing.NetLab.TxChecksum;
 import io.deetune.core.api.Hook;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -184,6 +185,22 @@ final class LbLab implements AutoCloseable {
             }
             return response.substring(response.indexOf("\r\n\r\n") + 4);
         }
+    }
+
+    /** One request on a kept-alive HTTP/1.1 connection, left open; returns the backend's name. */
+    static String keepAliveRequest(Socket socket) throws IOException {
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new IOException("connection closed after " + head);
+            }
+            head.append((char) c);
+        }
+        int length = Integer.parseInt(head.toString().toLowerCase().replaceAll("(?s).*content-length: *(\\d+).*", "$1"));
+        return new String(in.readNBytes(length), StandardCharsets.US_ASCII);
     }
 
     @Override

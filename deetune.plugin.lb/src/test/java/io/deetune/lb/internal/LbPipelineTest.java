@@ -14,12 +14,10 @@ import io.deetune.lb.HealthCheck;
 import io.deetune.lb.Protocol;
 import io.deetune.lb.VirtualService;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,22 +70,6 @@ class LbPipelineTest {
         return stage;
     }
 
-    /** One request on a kept-alive HTTP/1.1 connection; returns the backend's name. */
-    private static String request(Socket socket) throws IOException {
-        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        InputStream in = socket.getInputStream();
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                throw new IOException("connection closed after " + head);
-            }
-            head.append((char) c);
-        }
-        int length = Integer.parseInt(head.toString().toLowerCase().replaceAll("(?s).*content-length: *(\\d+).*", "$1"));
-        return new String(in.readNBytes(length), StandardCharsets.US_ASCII);
-    }
-
     private Socket connect() {
         return NetNs.get(lab.client, () -> {
             try {
@@ -128,7 +110,7 @@ class LbPipelineTest {
         assertEquals(Map.of("b1", 11, "b2", 10, "b3", 10), newConnections(31), "round-robin through the pipeline");
 
         try (Socket longLived = connect()) {
-            String backend = request(longLived);
+            String backend = LbLab.keepAliveRequest(longLived);
             assertEquals("b2", backend);
 
             // The bundle is updated: the new stage object takes over the pinned maps within the grace time.
@@ -136,7 +118,7 @@ class LbPipelineTest {
             core.stageRemoved("lb", 400, hook, first, false);
             first.deactivate();
             core.stageAdded("lb", 400, hook, second);
-            assertEquals(backend, request(longLived), "same connection, same backend after the update");
+            assertEquals(backend, LbLab.keepAliveRequest(longLived), "same connection, same backend after the update");
 
             // The JVM goes away and comes back: the chain is adopted, the connection table too.
             core.restart();
@@ -144,7 +126,7 @@ class LbPipelineTest {
             pipeline(hook);
             LbStage third = stage(hook);
             core.stageAdded("lb", 400, hook, third);
-            assertEquals(backend, request(longLived), "same connection, same backend after the restart");
+            assertEquals(backend, LbLab.keepAliveRequest(longLived), "same connection, same backend after the restart");
             assertTrue(core.get("lb").orElseThrow().chain().stream().anyMatch(s -> s.name().equals("lb")));
             assertEquals(32, third.status().getFirst().newFlows(), "the counters carried over too");
 
