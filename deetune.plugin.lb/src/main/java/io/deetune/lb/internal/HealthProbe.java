@@ -21,11 +21,14 @@ final class HealthProbe implements AutoCloseable {
 
     /** The first line is all a probe reads; a longer one is cut here. */
     private static final int STATUS_LINE_MAX = AgentReply.MAX_LINE;
+    private static final String AGENT = "agent";
 
-    private final HealthCheck check;
+    /** {@code tcp} or {@code http} (a health check's type), or {@code agent}: a read whose {@link #line()} is the result. */
+    private final String kind;
+    /** The path an {@code http} check requests. */
+    private final String path;
+    private final long timeoutMillis;
     private final Backend backend;
-    /** True for a read of the backend's agent, whose {@link #line()} is the result. */
-    private final boolean agent;
     private final long deadlineNanos;
     private final SocketChannel channel;
     private SelectionKey key;
@@ -36,20 +39,20 @@ final class HealthProbe implements AutoCloseable {
 
     /** A health check; opens the socket and starts connecting (a probe that fails at once is {@link #done()} already). */
     HealthProbe(HealthCheck check, Backend backend, Selector selector, long nowNanos) throws IOException {
-        this(check, backend, false, backend.port(), check.timeoutMillis(), selector, nowNanos);
+        this(check.type(), check.path(), backend, backend.port(), check.timeoutMillis(), selector, nowNanos);
     }
 
     /** A read of the backend's agent on {@code port}, as {@link AgentReply} reads its line. */
     static HealthProbe agent(Backend backend, int port, long timeoutMillis, Selector selector, long nowNanos) throws IOException {
-        return new HealthProbe(new HealthCheck("agent", "/", timeoutMillis, timeoutMillis, 1, 1), backend, true, port,
-                timeoutMillis, selector, nowNanos);
+        return new HealthProbe(AGENT, null, backend, port, timeoutMillis, selector, nowNanos);
     }
 
-    private HealthProbe(HealthCheck check, Backend backend, boolean agent, int port, long timeoutMillis, Selector selector,
+    private HealthProbe(String kind, String path, Backend backend, int port, long timeoutMillis, Selector selector,
                         long nowNanos) throws IOException {
-        this.check = check;
+        this.kind = kind;
+        this.path = path;
+        this.timeoutMillis = timeoutMillis;
         this.backend = backend;
-        this.agent = agent;
         this.deadlineNanos = nowNanos + Math.max(1, timeoutMillis) * 1_000_000;
         this.channel = SocketChannel.open();
         try {
@@ -64,7 +67,7 @@ final class HealthProbe implements AutoCloseable {
     }
 
     boolean agent() {
-        return agent;
+        return AGENT.equals(kind);
     }
 
     /** The agent's line (without its line break); meaningful once {@link #done()} without {@link #failure()}. */
@@ -107,20 +110,20 @@ final class HealthProbe implements AutoCloseable {
     /** Fails the probe if it is past its deadline. */
     void expire(long nowNanos) {
         if (!done && nowNanos - deadlineNanos >= 0) {
-            finish(check.type() + " check of " + backend.endpoint() + " failed: no answer within " + check.timeoutMillis() + " ms");
+            finish(kind + " check of " + backend.endpoint() + " failed: no answer within " + timeoutMillis + " ms");
         }
     }
 
     private void connected() throws IOException {
-        if (agent) {
+        if (agent()) {
             interest(SelectionKey.OP_READ); // the agent writes its line at once and closes
             return;
         }
-        if (!"http".equals(check.type())) {
+        if (!"http".equals(kind)) {
             finish(null);
             return;
         }
-        request = ByteBuffer.wrap(("GET " + check.path() + " HTTP/1.0\r\nHost: " + backend.endpoint()
+        request = ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: " + backend.endpoint()
                 + "\r\nUser-Agent: deetune-lb-health\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         interest(SelectionKey.OP_WRITE);
         write();
@@ -153,7 +156,7 @@ final class HealthProbe implements AutoCloseable {
 
     private void judge() {
         String status = statusLine.toString();
-        if (agent) {
+        if (agent()) {
             finish(status.isEmpty() ? "agent of " + backend.endpoint() + " closed without an answer" : null);
             return;
         }
@@ -161,7 +164,7 @@ final class HealthProbe implements AutoCloseable {
         if (parts.length >= 2 && parts[0].startsWith("HTTP/") && (parts[1].startsWith("2") || parts[1].startsWith("3"))) {
             finish(null);
         } else {
-            finish("HTTP GET " + check.path() + " answered '" + status + "'");
+            finish("HTTP GET " + path + " answered '" + status + "'");
         }
     }
 
@@ -172,7 +175,7 @@ final class HealthProbe implements AutoCloseable {
     }
 
     private void fail(IOException e) {
-        finish(check.type() + " check of " + backend.endpoint() + " failed: " + e.getMessage());
+        finish(kind + " check of " + backend.endpoint() + " failed: " + e.getMessage());
     }
 
     private void finish(String failure) {

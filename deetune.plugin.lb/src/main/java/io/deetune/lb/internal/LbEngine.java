@@ -241,10 +241,11 @@ public final class LbEngine implements LoadBalancer {
             agentFailed(installed, backend);
             return;
         }
-        if (load.answered(installed.spec(), backend, reply, System.nanoTime())) {
+        long now = System.nanoTime();
+        if (load.answered(installed.spec(), backend, reply, now)) {
             LOG.info("lb: agent of backend {} of service '{}' answers '{}'", backend.endpoint(), service, reply.text());
         }
-        rewriteIfChanged(installed);
+        rewriteIfChanged(installed, now);
     }
 
     /**
@@ -264,10 +265,11 @@ public final class LbEngine implements LoadBalancer {
     }
 
     private void agentFailed(InstalledService installed, Backend backend) {
-        if (load.failed(installed.spec(), backend, System.nanoTime())) {
+        long now = System.nanoTime();
+        if (load.failed(installed.spec(), backend, now)) {
             LOG.warn("lb: agent of backend {} of service '{}' silent past its grace period: configured weight {} in force",
                     backend.endpoint(), installed.spec().name(), backend.weight());
-            rewriteIfChanged(installed);
+            rewriteIfChanged(installed, now);
         }
     }
 
@@ -275,13 +277,13 @@ public final class LbEngine implements LoadBalancer {
     public synchronized void refreshWeights(long now) {
         for (InstalledService installed : services.all()) {
             if (installed.spec().feedback().active()) {
-                rewriteIfChanged(installed);
+                rewriteIfChanged(installed, now);
             }
         }
     }
 
-    private void rewriteIfChanged(InstalledService installed) {
-        if (writer != null && load.changed(installed.spec(), System.nanoTime())) {
+    private void rewriteIfChanged(InstalledService installed, long now) {
+        if (writer != null && load.changed(installed.spec(), now)) {
             writer.write(installed, installed);
         }
     }

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -101,21 +100,6 @@ class LbFeedbackNamespaceTest {
         return new VirtualService("web", InetAddress.ofLiteral(LbLab.VIP), 80, Protocol.TCP, algorithm, backends, check, null, feedback);
     }
 
-    /** Sends {@code count} requests, each on a new connection; counts answers by backend. */
-    private Map<String, Integer> requests(int count) {
-        return NetNs.get(lab.client, () -> {
-            Map<String, Integer> answers = new HashMap<>(Map.of("b1", 0, "b2", 0, "b3", 0));
-            for (int i = 0; i < count; i++) {
-                try {
-                    answers.merge(LbLab.get(LbLab.CLIENTS.getFirst(), 80), 1, Integer::sum);
-                } catch (IOException e) {
-                    throw new AssertionError("request " + i + " failed", e);
-                }
-            }
-            return answers;
-        });
-    }
-
     private BackendStatus status(int backend) {
         return engine.status().getFirst().backends().get(backend);
     }
@@ -139,12 +123,12 @@ class LbFeedbackNamespaceTest {
                 && "100%".equals(b.get(2).agent()));
         assertEquals(0.25, status(0).effectiveWeight());
         assertEquals(1.0, status(1).effectiveWeight());
-        Map<String, Integer> answers = requests(900);
+        Map<String, Integer> answers = lab.requests(LbLab.CLIENTS.getFirst(), 900);
         if (algorithm == Algorithm.MAGLEV) {
             // Hashing: b1 holds 1/9 of the table, Binomial(900, 1/9) is 100 +- 9.4; five standard deviations.
-            assertTrue(answers.get("b1") >= 53 && answers.get("b1") <= 147, answers.toString());
-            assertTrue(answers.get("b2") >= 325 && answers.get("b2") <= 475, answers.toString());
-            assertTrue(answers.get("b3") >= 325 && answers.get("b3") <= 475, answers.toString());
+            assertTrue(answers.getOrDefault("b1", 0) >= 53 && answers.getOrDefault("b1", 0) <= 147, answers.toString());
+            assertTrue(answers.getOrDefault("b2", 0) >= 325 && answers.getOrDefault("b2", 0) <= 475, answers.toString());
+            assertTrue(answers.getOrDefault("b3", 0) >= 325 && answers.getOrDefault("b3", 0) <= 475, answers.toString());
         } else {
             assertEquals(Map.of("b1", 100, "b2", 400, "b3", 400), answers, "1:4:4, turn by turn");
         }
@@ -168,13 +152,13 @@ class LbFeedbackNamespaceTest {
             int served = Integer.parseInt(first.substring(1)) - 1;
             agents.answer(served, "drain");
             await("the drain in force", b -> b.get(served).effectiveWeight() == 0);
-            Map<String, Integer> answers = requests(90);
-            assertEquals(0, answers.get(first), "no new flow to the drained " + first + ": " + answers);
+            Map<String, Integer> answers = lab.requests(LbLab.CLIENTS.getFirst(), 90);
+            assertEquals(0, answers.getOrDefault(first, 0), "no new flow to the drained " + first + ": " + answers);
             assertEquals(90, answers.values().stream().mapToInt(Integer::intValue).sum());
             assertEquals(first, LbLab.keepAliveRequest(kept), "the open connection still reaches its backend");
             agents.answer(served, "ready");
             await("the backend back", b -> b.get(served).effectiveWeight() == 1);
-            assertEquals(30, requests(90).get(first));
+            assertEquals(30, lab.requests(LbLab.CLIENTS.getFirst(), 90).getOrDefault(first, 0));
         }
     }
 
@@ -194,12 +178,12 @@ class LbFeedbackNamespaceTest {
             await("the ramp at " + window[0] + " %", b -> b.get(0).slowStartPercent() >= window[0]);
             int progress = status(0).slowStartPercent();
             assertTrue(progress <= window[1], "the ramp went past the window " + window[0] + ".." + window[1] + " %: " + progress);
-            shares[w] = requests(60).get("b1") / 60.0;
+            shares[w] = lab.requests(LbLab.CLIENTS.getFirst(), 60).getOrDefault("b1", 0) / 60.0;
         }
         assertTrue(shares[0] < shares[1] && shares[1] < shares[2], "b1's share grows: " + java.util.Arrays.toString(shares));
         assertTrue(shares[0] < 0.2 && shares[2] < 1 / 3.0, "below its full third while ramping: " + java.util.Arrays.toString(shares));
         await("the ramp done", b -> b.get(0).slowStartPercent() == 100);
-        assertEquals(20, requests(60).get("b1"), "a full third once ramped");
+        assertEquals(20, lab.requests(LbLab.CLIENTS.getFirst(), 60).getOrDefault("b1", 0), "a full third once ramped");
         assertFalse(healthEvents.isEmpty());
     }
 
@@ -223,10 +207,10 @@ class LbFeedbackNamespaceTest {
             await("b1's agent reporting its busy CPU below the others", b -> b.stream().allMatch(s -> s.agent() != null)
                     && b.get(0).effectiveWeight() < 0.5 && b.get(1).effectiveWeight() > b.get(0).effectiveWeight()
                     && b.get(2).effectiveWeight() > b.get(0).effectiveWeight());
-            Map<String, Integer> answers = requests(300);
-            assertTrue(answers.get("b1") < 60, "b1 (busy CPU) took under a fifth of 300 new flows: " + answers + ", agents "
+            Map<String, Integer> answers = lab.requests(LbLab.CLIENTS.getFirst(), 300);
+            assertTrue(answers.getOrDefault("b1", 0) < 60, "b1 (busy CPU) took under a fifth of 300 new flows: " + answers + ", agents "
                     + engine.status().getFirst().backends().stream().map(BackendStatus::agent).toList());
-            assertTrue(answers.get("b2") > answers.get("b1") && answers.get("b3") > answers.get("b1"), answers.toString());
+            assertTrue(answers.getOrDefault("b2", 0) > answers.getOrDefault("b1", 0) && answers.getOrDefault("b3", 0) > answers.getOrDefault("b1", 0), answers.toString());
         } finally {
             processes.forEach(Process::destroy);
             for (Process p : processes) {

@@ -15,7 +15,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -185,6 +187,21 @@ final class LbLab implements AutoCloseable {
             }
             return response.substring(response.indexOf("\r\n\r\n") + 4);
         }
+    }
+
+    /** Sends {@code count} requests, each on a new connection, from {@code source}; counts answers by backend. */
+    Map<String, Integer> requests(String source, int count) {
+        return NetNs.get(client, () -> {
+            Map<String, Integer> answers = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                try {
+                    answers.merge(get(source, 80), 1, Integer::sum);
+                } catch (IOException e) {
+                    throw new AssertionError("request " + i + " from " + source + " failed", e);
+                }
+            }
+            return answers;
+        });
     }
 
     /** One request on a kept-alive HTTP/1.1 connection, left open; returns the backend's name. */

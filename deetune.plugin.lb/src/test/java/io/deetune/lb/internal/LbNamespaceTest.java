@@ -87,21 +87,6 @@ class LbNamespaceTest {
         return new VirtualService("web", InetAddress.ofLiteral(LbLab.VIP), 80, Protocol.TCP, algorithm, backends, check);
     }
 
-    /** Sends {@code count} requests, each on a new connection, from {@code source}; counts answers by backend. */
-    private Map<String, Integer> requests(String source, int count) {
-        return NetNs.get(lab.client, () -> {
-            Map<String, Integer> answers = new HashMap<>();
-            for (int i = 0; i < count; i++) {
-                try {
-                    answers.merge(LbLab.get(source, 80), 1, Integer::sum);
-                } catch (IOException e) {
-                    throw new AssertionError("request " + i + " from " + source + " failed", e);
-                }
-            }
-            return answers;
-        });
-    }
-
     @ParameterizedTest(name = "{0}, fib redirect {1}")
     @CsvSource({"xdp, true", "xdp, false", "tc-ingress, true", "tc-ingress, false"})
     void roundRobinSpreadsRequestsExactlyEvenly(String hook, boolean fibRedirect) {
@@ -109,7 +94,7 @@ class LbNamespaceTest {
         engine.putService(web(Algorithm.ROUND_ROBIN, HealthCheck.NONE));
         // Counted from here: the last packets of the previous test's connections may still reach the new stage.
         long flowsBefore = engine.status().getFirst().newFlows();
-        assertEquals(Map.of("b1", 100, "b2", 100, "b3", 100), requests(LbLab.CLIENTS.getFirst(), 300));
+        assertEquals(Map.of("b1", 100, "b2", 100, "b3", 100), lab.requests(LbLab.CLIENTS.getFirst(), 300));
         assertEquals(300, engine.status().getFirst().newFlows() - flowsBefore);
     }
 
@@ -150,7 +135,7 @@ class LbNamespaceTest {
             lab.lab.exec(ns, "ip", "route", "add", "10.12.0.0/24", "via", "10.11." + i + ".1");
         }
         try {
-            assertEquals(Map.of("b1", 10, "b2", 10, "b3", 10), requests(LbLab.CLIENTS.getFirst(), 30));
+            assertEquals(Map.of("b1", 10, "b2", 10, "b3", 10), lab.requests(LbLab.CLIENTS.getFirst(), 30));
         } finally {
             for (int i = 1; i <= 3; i++) {
                 String ns = lab.backends.get(i - 1);
@@ -164,7 +149,7 @@ class LbNamespaceTest {
     void weightedRoundRobinIsProportional() {
         load(true);
         engine.putService(web(Algorithm.WEIGHTED_ROUND_ROBIN, HealthCheck.NONE, 1, 2, 3));
-        assertEquals(Map.of("b1", 50, "b2", 100, "b3", 150), requests(LbLab.CLIENTS.getFirst(), 300));
+        assertEquals(Map.of("b1", 50, "b2", 100, "b3", 150), lab.requests(LbLab.CLIENTS.getFirst(), 300));
     }
 
     @Test
@@ -172,7 +157,7 @@ class LbNamespaceTest {
         load(true);
         engine.putService(web(Algorithm.SOURCE_HASH, HealthCheck.NONE));
         for (String client : LbLab.CLIENTS) {
-            Map<String, Integer> answers = requests(client, 100);
+            Map<String, Integer> answers = lab.requests(client, 100);
             assertEquals(1, answers.size(), client + " stays on one backend: " + answers);
         }
     }
@@ -181,7 +166,7 @@ class LbNamespaceTest {
     void maglevSpreadsNewConnections() {
         load(true);
         engine.putService(web(Algorithm.MAGLEV, HealthCheck.NONE));
-        Map<String, Integer> answers = requests(LbLab.CLIENTS.getFirst(), 300);
+        Map<String, Integer> answers = lab.requests(LbLab.CLIENTS.getFirst(), 300);
         assertEquals(3, answers.size(), answers.toString());
         // Binomial(300, 1/3): 100 +- 8; 60..140 is five standard deviations.
         answers.values().forEach(n -> assertTrue(n >= 60 && n <= 140, answers.toString()));
@@ -267,7 +252,7 @@ class LbNamespaceTest {
             while (!healthEvents.contains("10.11.2.2:8080 up")) {
                 Thread.sleep(10);
             }
-            assertEquals(Map.of("b1", 1, "b2", 1, "b3", 1), requests(LbLab.CLIENTS.getFirst(), 3));
+            assertEquals(Map.of("b1", 1, "b2", 1, "b3", 1), lab.requests(LbLab.CLIENTS.getFirst(), 3));
         }
     }
 }

@@ -18,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,20 +82,6 @@ class LbPipelineTest {
         });
     }
 
-    private Map<String, Integer> newConnections(int count) {
-        return NetNs.get(lab.client, () -> {
-            Map<String, Integer> answers = new HashMap<>();
-            for (int i = 0; i < count; i++) {
-                try {
-                    answers.merge(LbLab.get(LbLab.CLIENTS.getFirst(), 80), 1, Integer::sum);
-                } catch (IOException e) {
-                    throw new AssertionError("request " + i + " failed", e);
-                }
-            }
-            return answers;
-        });
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"xdp", "tc-ingress"})
     void aLongLivedConnectionSurvivesAStageUpdateAndACoreRestart(String hookName) throws Exception {
@@ -107,7 +92,7 @@ class LbPipelineTest {
         List<String> chain = core.get("lb").orElseThrow().chain().stream().map(StageInfo::name).toList();
         assertEquals(List.of("dispatcher", "lb"), chain);
         // 31, so that the long-lived connection takes turn 31 (b2): fresh maps would start again at b1.
-        assertEquals(Map.of("b1", 11, "b2", 10, "b3", 10), newConnections(31), "round-robin through the pipeline");
+        assertEquals(Map.of("b1", 11, "b2", 10, "b3", 10), lab.requests(LbLab.CLIENTS.getFirst(), 31), "round-robin through the pipeline");
 
         try (Socket longLived = connect()) {
             String backend = LbLab.keepAliveRequest(longLived);
